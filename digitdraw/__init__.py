@@ -1,0 +1,3 @@
+"""digitdraw: draw digits, train CNNs and fit lines with PyTorch."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""The Qt-free heart of digitdraw: models, data, preprocessing, training, regression."""

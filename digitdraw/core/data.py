@@ -1,0 +1,110 @@
+"""MNIST as whole tensors, and where to find it.
+
+The data folder comes from the command line, else ``DIGITDRAW_DATA``, else a per-user cache.
+It holds torchvision's layout (``MNIST/raw/``). Downloading is tried only when files are missing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+RAW_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+ENV_VAR = "DIGITDRAW_DATA"
+
+
+class DataMissingError(Exception):
+    """MNIST is not in the data folder and could not be downloaded."""
+
+
+@dataclass(frozen=True)
+class MnistSplit:
+    """One split of MNIST: ``images`` uint8 (N, 28, 28) and ``labels`` int64 (N,)."""
+
+    images: torch.Tensor
+    labels: torch.Tensor
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def subset(self, count: int) -> "MnistSplit":
+        """The first ``count`` samples (all of them if ``count`` is larger)."""
+        return MnistSplit(self.images[:count], self.labels[:count])
+
+
+def user_cache_dir() -> Path:
+    """The per-user cache folder for digitdraw's data, following each platform's custom."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "digitdraw" / "data"
+
+
+def resolve_data_dir(cli_value: str | os.PathLike | None = None) -> Path:
+    """The data folder: the command-line value, else ``$DIGITDRAW_DATA``, else the user cache."""
+    if cli_value:
+        return Path(cli_value).expanduser()
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    return user_cache_dir()
+
+
+def missing_files(data_dir: Path) -> list[str]:
+    """The MNIST raw files that ``data_dir`` lacks."""
+    raw = data_dir / "MNIST" / "raw"
+    return [name for name in RAW_FILES if not (raw / name).is_file()]
+
+
+def load_mnist(data_dir: str | os.PathLike | None = None, *, download: bool = True) -> tuple[MnistSplit, MnistSplit]:
+    """Load (train, test) MNIST into memory, downloading first if files are missing and allowed."""
+    root = resolve_data_dir(data_dir)
+    if missing_files(root) and download:
+        _download(root)
+    missing = missing_files(root)
+    if missing:
+        raise DataMissingError(
+            f"MNIST not found in {root / 'MNIST' / 'raw'}: missing {', '.join(missing)}. "
+            f"Download could not fetch them (no network?). Put the four MNIST files "
+            f"({', '.join(RAW_FILES)}) there, uncompressed, or point --data-dir / {ENV_VAR} at a folder "
+            f"that holds MNIST/raw/."
+        )
+    raw = root / "MNIST" / "raw"
+    train_images, train_labels, test_images, test_labels = (read_idx(raw / name) for name in RAW_FILES)
+    return MnistSplit(train_images, train_labels.long()), MnistSplit(test_images, test_labels.long())
+
+
+def read_idx(path: Path) -> torch.Tensor:
+    """Read an uncompressed unsigned-byte IDX file (the MNIST format) into a uint8 tensor."""
+    data = path.read_bytes()
+    if len(data) < 4 or data[:2] != b"\0\0" or data[2] != 0x08:
+        raise DataMissingError(f"{path} is not an unsigned-byte IDX file")
+    ndim = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
+    body = data[4 + 4 * ndim :]
+    if len(body) != int(np.prod(shape)):
+        raise DataMissingError(f"{path} is truncated: expected {int(np.prod(shape))} bytes of data, found {len(body)}")
+    return torch.from_numpy(np.frombuffer(body, dtype=np.uint8).reshape(shape).copy())
+
+
+def _download(root: Path) -> None:
+    """Fetch MNIST with torchvision; failures are left for the caller's missing-files check."""
+    try:
+        from torchvision.datasets import MNIST
+
+        for train in (True, False):
+            MNIST(root, train=train, download=True)
+    except Exception:  # no network, or a broken mirror: the caller reports what is missing
+        pass

@@ -1,0 +1,85 @@
+"""Classify 28x28 ink images with a checkpointed model on any available device."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import torch
+
+from .checkpoints import Checkpoint, load_checkpoint
+from .devices import available_devices, synchronize
+
+DEFAULT_MODEL_NAME = "digitnet-default.pt"
+UNSURE_BELOW = 0.6  # a top probability under this is shown as "not sure"
+
+
+def default_model_path() -> Path:
+    """The pretrained checkpoint shipped in ``resources/`` (installed as ``digitdraw.resources``)."""
+    return Path(str(resources.files("digitdraw.resources").joinpath(DEFAULT_MODEL_NAME)))
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The network's answer for one image."""
+
+    probabilities: list[float]
+    seconds: float
+
+    @property
+    def digit(self) -> int:
+        return max(range(10), key=self.probabilities.__getitem__)
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[self.digit]
+
+    @property
+    def unsure(self) -> bool:
+        return self.confidence < UNSURE_BELOW
+
+
+class Classifier:
+    """A model ready for inference, with its normalisation, on one device."""
+
+    def __init__(self, checkpoint: Checkpoint, device: str = "cpu", source: str | None = None):
+        self.checkpoint = checkpoint
+        self.source = source
+        self.model = checkpoint.build()
+        self.device = "cpu"
+        self.to(device)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, device: str = "cpu") -> "Classifier":
+        """Load a checkpoint file (the shipped default when ``path`` is None)."""
+        path = Path(path) if path else default_model_path()
+        return cls(load_checkpoint(path), device, source=str(path))
+
+    @property
+    def arch(self) -> str:
+        return self.checkpoint.arch
+
+    def to(self, device: str) -> "Classifier":
+        """Move the model to ``device`` (one of :func:`available_devices`)."""
+        if device not in available_devices():
+            raise ValueError(f"device {device!r} is not available (available: {', '.join(available_devices())})")
+        self.model.to(device)
+        self.device = device
+        return self
+
+    def predict(self, image: torch.Tensor) -> Prediction:
+        """Probabilities for one (28, 28) ink image in [0, 1]."""
+        return self.predict_batch(image[None])[0]
+
+    @torch.inference_mode()
+    def predict_batch(self, images: torch.Tensor) -> list[Prediction]:
+        """Probabilities for a batch (N, 28, 28) of ink images in [0, 1]."""
+        start = time.perf_counter()
+        x = (images.to(self.device, torch.float32)[:, None] - self.checkpoint.mean) / self.checkpoint.std
+        probabilities = self.model(x).exp().cpu()
+        synchronize(self.device)
+        seconds = (time.perf_counter() - start) / len(images)
+        return [Prediction(row.tolist(), seconds) for row in probabilities]

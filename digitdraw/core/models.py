@@ -1,0 +1,97 @@
+"""Digit classifiers, registered by name so checkpoints can rebuild them."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+ModelFactory = Callable[[], nn.Module]
+_REGISTRY: dict[str, tuple[ModelFactory, str]] = {}
+
+
+def register(name: str, description: str):
+    """Class decorator that makes a model buildable by ``build_model(name)``."""
+
+    def decorate(cls):
+        _REGISTRY[name] = (cls, description)
+        return cls
+
+    return decorate
+
+
+def architectures() -> dict[str, str]:
+    """Registered architecture names and their one-line descriptions."""
+    return {name: description for name, (_, description) in _REGISTRY.items()}
+
+
+def build_model(name: str) -> nn.Module:
+    """A freshly initialised model of the named architecture."""
+    try:
+        factory, _ = _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise ValueError(f"unknown architecture {name!r} (known: {known})") from None
+    return factory()
+
+
+@register("classic", "PyTorch's MNIST example: conv 32, conv 64, max-pool, fc 9216-128-10")
+class ClassicNet(nn.Module):
+    """The network of PyTorch's examples/mnist/main.py, layer for layer."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 32, 3, 1)
+        self.conv2 = nn.Conv2d(32, 64, 3, 1)
+        self.dropout1 = nn.Dropout(0.25)
+        self.dropout2 = nn.Dropout(0.5)
+        self.fc1 = nn.Linear(9216, 128)
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.relu(self.conv1(x))
+        x = F.relu(self.conv2(x))
+        x = F.max_pool2d(x, 2)
+        x = self.dropout1(x)
+        x = torch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        x = self.dropout2(x)
+        x = self.fc2(x)
+        return F.log_softmax(x, dim=1)
+
+
+def _conv_block(in_channels: int, out_channels: int) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(inplace=True),
+    )
+
+
+@register("digitnet", "digitdraw's default: three small conv blocks with batch norm, fast on a CPU")
+class DigitNet(nn.Module):
+    """A compact CNN: 28 -> 14 -> 7 -> 3 with batch norm, ~50k parameters."""
+
+    def __init__(self, width: int = 24):
+        super().__init__()
+        self.features = nn.Sequential(
+            _conv_block(1, width),
+            nn.MaxPool2d(2),
+            _conv_block(width, 2 * width),
+            nn.MaxPool2d(2),
+            _conv_block(2 * width, 4 * width),
+            nn.MaxPool2d(2),
+        )
+        self.classifier = nn.Sequential(
+            nn.Flatten(),
+            nn.Dropout(0.2),
+            nn.Linear(4 * width * 3 * 3, 10),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.log_softmax(self.classifier(self.features(x)), dim=1)
+
+
+DEFAULT_ARCH = "digitnet"

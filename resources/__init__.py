@@ -1,0 +1,1 @@
+"""Data files shipped with digitdraw: the pretrained default model."""
