@@ -1,0 +1,169 @@
+"""``digitdraw``: start the app, or classify and train from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .core.models import architectures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digitdraw", description="Draw digits, train CNNs and fit lines with PyTorch.")
+    parser.add_argument("--data-dir", help="folder holding MNIST/raw (default: $DIGITDRAW_DATA, else a per-user cache)")
+    parser.set_defaults(run=_run_gui)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    gui = commands.add_parser("gui", help="start the window (the default)")
+    gui.set_defaults(run=_run_gui)
+
+    classify = commands.add_parser("classify", help="classify image files of digits")
+    classify.add_argument("images", nargs="+", metavar="IMAGE")
+    classify.add_argument("--model", help="checkpoint file (default: the shipped model)")
+    classify.add_argument("--device", default="cpu", help="cpu, cuda:0, mps ... (default: cpu)")
+    classify.add_argument("--json", action="store_true", help="one JSON object a line")
+    classify.set_defaults(run=_run_classify)
+
+    train = commands.add_parser("train", help="train a network on MNIST")
+    train.add_argument("--arch", choices=sorted(architectures()), help="network (default: the default recipe's)")
+    train.add_argument("--recipe", choices=["default", "pytorch-example"], default="default", help="settings to start from")
+    train.add_argument("--epochs", type=int)
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--lr", type=float)
+    train.add_argument("--optimizer", choices=["adamw", "adam", "sgd", "adadelta"])
+    train.add_argument("--no-augment", dest="augment", action="store_false", default=None, help="train on MNIST as it is")
+    train.add_argument("--device", default="auto", help="cpu, cuda:0, mps or auto (default: auto)")
+    train.add_argument("--data-dir", dest="train_data_dir", help="folder holding MNIST/raw")
+    train.add_argument("--out", default="digitdraw-model.pt", help="checkpoint to write (default: %(default)s)")
+    train.add_argument("--target-accuracy", type=float, help="stop as soon as test accuracy reaches this fraction, e.g. 0.99")
+    train.add_argument("--seed", type=int)
+    train.set_defaults(run=_run_train)
+    return parser
+
+
+def _run_gui(args) -> int:
+    from .ui.app import run_app
+
+    return run_app(data_dir=args.data_dir)
+
+
+def _run_classify(args) -> int:
+    from .core.checkpoints import CheckpointError
+    from .core.devices import resolve_device
+    from .core.imageio import ImageReadError, read_image
+    from .core.inference import Classifier
+    from .core.preprocess import image_to_image
+
+    try:
+        classifier = Classifier.load(args.model, resolve_device(args.device))
+    except (CheckpointError, ValueError) as exc:
+        print(f"digitdraw: {exc}", file=sys.stderr)
+        return 2
+    failures = 0
+    for path in args.images:
+        try:
+            image = image_to_image(read_image(path))
+        except (ImageReadError, ValueError) as exc:
+            failures += 1
+            _report_error(path, str(exc), args.json)
+            continue
+        if image is None:
+            failures += 1
+            _report_error(path, "nothing to classify: the image holds no digit", args.json)
+            continue
+        prediction = classifier.predict(image)
+        if args.json:
+            print(json.dumps({"path": path, "digit": prediction.digit, "probabilities": prediction.probabilities}))
+        else:
+            note = "  (not sure)" if prediction.unsure else ""
+            print(f"{path}: {prediction.digit}  ({prediction.confidence:.1%}){note}")
+    return 1 if failures else 0
+
+
+def _report_error(path: str, message: str, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"path": path, "error": message}))
+    else:
+        print(f"{path}: error: {message}", file=sys.stderr)
+
+
+def _run_train(args) -> int:
+    from .core.checkpoints import save_checkpoint
+    from .core.data import DataMissingError, load_mnist
+    from .core.devices import resolve_device
+    from .core.training import RECIPES, TrainingError, train, with_overrides
+
+    started = time.perf_counter()
+    try:
+        config = with_overrides(
+            RECIPES[args.recipe],
+            arch=args.arch,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            lr=args.lr,
+            optimizer=args.optimizer,
+            augment=args.augment,
+            device=resolve_device(args.device),
+            target_accuracy=args.target_accuracy,
+            seed=args.seed,
+        )
+        config.validate()
+        train_data, test_data = load_mnist(args.train_data_dir or args.data_dir)
+        progress = _TerminalProgress()
+        result = train(config, train_data, test_data, on_batch=progress.batch, on_eval=progress.evaluated)
+    except (ValueError, DataMissingError, TrainingError) as exc:
+        print(f"digitdraw train: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ndigitdraw train: interrupted, nothing saved", file=sys.stderr)
+        return 130
+    progress.finish()
+    print(result.message, file=sys.stderr)
+    out = save_checkpoint(result.checkpoint(), Path(args.out))
+    seconds = time.perf_counter() - started
+    summary = {
+        "test_accuracy": round(result.test_accuracy, 4) if result.test_accuracy is not None else None,
+        "seconds": round(seconds, 2),
+        "epochs": round(result.epochs, 3),
+        "samples_per_s": round(result.samples_per_s, 1),
+        "out": str(out),
+    }
+    print(json.dumps(summary))
+    return 0 if result.status in ("finished", "target_reached") else 1
+
+
+class _TerminalProgress:
+    """A one-line progress bar on stderr, redrawn a few times a second."""
+
+    def __init__(self, width: int = 30):
+        self.width = width
+        self.last_draw = 0.0
+
+    def batch(self, report) -> None:
+        now = time.perf_counter()
+        if now - self.last_draw < 0.2 and report.step != report.total_steps:
+            return
+        self.last_draw = now
+        done = report.step / report.total_steps
+        bar = "#" * round(done * self.width)
+        eta = report.elapsed_s / done - report.elapsed_s if done else 0
+        sys.stderr.write(
+            f"\repoch {report.epoch} [{bar:<{self.width}}] {done:4.0%} loss {report.loss:.4f} "
+            f"{report.samples_per_s:,.0f} samples/s ETA {eta:4.0f}s"
+        )
+        sys.stderr.flush()
+
+    def evaluated(self, report) -> None:
+        sys.stderr.write(f"\n  test after {report.epoch:.2f} epochs: accuracy {report.test_accuracy:.2%}, loss {report.test_loss:.4f}\n")
+
+    def finish(self) -> None:
+        sys.stderr.write("\n")

@@ -1,0 +1,28 @@
+"""Starting the Qt application."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+ORGANIZATION = "digitdraw"
+APPLICATION = "digitdraw"
+
+
+def configure_application(app: QApplication) -> None:
+    """Names under which ``QSettings`` keeps the window state and choices."""
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("digitdraw")
+
+
+def run_app(data_dir: str | None = None) -> int:
+    """Show the main window and run the event loop until it closes."""
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    configure_application(app)
+    window = MainWindow(data_dir=data_dir)
+    window.show()
+    return app.exec()

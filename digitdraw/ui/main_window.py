@@ -1,0 +1,69 @@
+"""The main window: Draw, Train and Regression tabs under one menu bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
+
+from .draw_tab import DrawTab
+from .regression_tab import RegressionTab
+from .train_tab import TrainTab
+
+
+class MainWindow(QMainWindow):
+    """The whole app. Builds with no arguments so tests and tools can drive it."""
+
+    def __init__(self, data_dir: str | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("digitdraw — deep learning you can touch")
+        self.draw_tab = DrawTab()
+        self.train_tab = TrainTab(data_dir=data_dir)
+        self.regression_tab = RegressionTab()
+        self.tabs = QTabWidget(objectName="tabs")
+        self.tabs.addTab(self.draw_tab, "Draw")
+        self.tabs.addTab(self.train_tab, "Train")
+        self.tabs.addTab(self.regression_tab, "Regression")
+        self.setCentralWidget(self.tabs)
+        self.train_tab.model_ready.connect(self._use_trained_model)
+        self._build_menus()
+        self.resize(1180, 780)
+        self._restore_state()
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        for action in self.draw_tab.file_actions() + self.train_tab.file_actions():
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About digitdraw", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _use_trained_model(self, classifier) -> None:
+        self.draw_tab.set_classifier(classifier)
+        self.tabs.setCurrentWidget(self.draw_tab)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About digitdraw",
+            "<b>digitdraw</b><br>Draw digits for a CNN to read, train CNNs on MNIST and watch "
+            "gradient descent fit a line — deep learning with PyTorch you can touch.",
+        )
+
+    def _restore_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.tabs.setCurrentIndex(0)
+
+    def closeEvent(self, event) -> None:
+        for tab in (self.train_tab, self.regression_tab, self.draw_tab):
+            tab.shutdown()
+        QSettings().setValue("window/geometry", self.saveGeometry())
+        super().closeEvent(event)
