@@ -122,7 +122,8 @@ class RegressionFit:
     """Points, a model and its optimizer; ``step`` runs gradient descent on the squared error.
 
     The points may change between steps (a user dragging one): training simply continues on the
-    new data. ``losses`` and, for the line, ``path`` (w, b after each step) record the history.
+    new data. ``losses`` and, for the line, ``path`` (w, b at the start and after each step) record
+    the history.
     """
 
     def __init__(self, kind: str = "line", degree: int = 3, hidden: int = 16, activation: str = "tanh",
@@ -182,6 +183,8 @@ class RegressionFit:
         if self.diverged:
             raise self._divergence()
         x, y, scaling = self._data
+        if self.kind == "line" and not self.path:
+            self.path.append(self.line_parameters())
         self.model.train()
         for _ in range(n):
             self.optimizer.zero_grad()
