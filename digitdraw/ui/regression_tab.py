@@ -1,0 +1,381 @@
+"""The Regression tab: click points onto a plot and watch gradient descent fit them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
+
+from ..core.regression import RegressionFit, RegressionInputError, closed_form_line, line_loss_surface, random_points
+
+STEPS_PER_TICK = 3
+PICK_RADIUS_PX = 9
+CURVE_SAMPLES = 300
+MODEL_CHOICES = {"Straight line": "line", "Polynomial": "polynomial", "Small network": "network"}
+
+
+class PointEditingViewBox(pg.ViewBox):
+    """A view box where left click adds a point, right click removes one and left drag moves one.
+
+    Dragging empty space still pans and the wheel still zooms.
+    """
+
+    pointAdded = Signal(float, float)
+    pointRemoved = Signal(int)
+    pointMoved = Signal(int, float, float)
+
+    def __init__(self):
+        super().__init__(enableMenu=False)
+        self.scatter = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(255, 170, 40))
+        self.scatter.setZValue(10)
+        self.addItem(self.scatter)
+        self._dragged: int | None = None
+
+    def point_at(self, scene_pos: QPointF) -> int | None:
+        """Index of the point drawn within a few pixels of ``scene_pos``, if any."""
+        xs, ys = self.scatter.getData()
+        best, best_distance = None, PICK_RADIUS_PX
+        for index, (x, y) in enumerate(zip(xs, ys)):
+            offset = self.mapViewToScene(QPointF(x, y)) - scene_pos
+            distance = (offset.x() ** 2 + offset.y() ** 2) ** 0.5
+            if distance < best_distance:
+                best, best_distance = index, distance
+        return best
+
+    def mouseClickEvent(self, ev):
+        index = self.point_at(ev.scenePos())
+        if ev.button() == Qt.MouseButton.LeftButton and index is None:
+            position = self.mapSceneToView(ev.scenePos())
+            self.pointAdded.emit(position.x(), position.y())
+        elif ev.button() == Qt.MouseButton.RightButton and index is not None:
+            self.pointRemoved.emit(index)
+        else:
+            return
+        ev.accept()
+
+    def mouseDragEvent(self, ev, axis=None):
+        if ev.button() != Qt.MouseButton.LeftButton or axis is not None:
+            return super().mouseDragEvent(ev, axis)
+        if ev.isStart():
+            self._dragged = self.point_at(ev.buttonDownScenePos())
+        if self._dragged is None:
+            return super().mouseDragEvent(ev, axis)
+        ev.accept()
+        position = self.mapSceneToView(ev.scenePos())
+        self.pointMoved.emit(self._dragged, position.x(), position.y())
+        if ev.isFinish():
+            self._dragged = None
+
+
+class RegressionTab(QWidget):
+    """Points on a plot, a model fitted to them step by step, its loss curve and loss surface."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.fit = RegressionFit(seed=None)
+        self._fitting = False  # the user asked for a fit and has not paused it
+
+        self.view_box = PointEditingViewBox()
+        self.plot = pg.PlotWidget(viewBox=self.view_box)
+        self.plot.setObjectName("regressionPlot")
+        self.plot.setLabel("bottom", "x")
+        self.plot.setLabel("left", "y")
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.view_box.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+        self.plot.addLegend(offset=(10, 10))
+        self.curve = self.plot.plot(pen=pg.mkPen(90, 200, 255, width=3), name="model (gradient descent)")
+        self.closed_form_curve = self.plot.plot(pen=pg.mkPen(255, 90, 90, width=2, style=Qt.PenStyle.DashLine),
+                                                name="least-squares line")
+
+        self.loss_plot = pg.PlotWidget()
+        self.loss_plot.setTitle("Loss (mean squared error) per step", size="9pt")
+        self.loss_plot.setLogMode(y=True)
+        self.loss_plot.setLabel("bottom", "step")
+        self.loss_plot.setLabel("left", "MSE (log scale)")
+        self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
+        self.loss_plot.setClipToView(True)
+        self.loss_plot.setDownsampling(auto=True, mode="peak")
+        self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(90, 200, 255, width=2))
+
+        self.surface_plot = pg.PlotWidget()
+        self.surface_plot.setLabel("bottom", "slope w")
+        self.surface_plot.setLabel("left", "intercept b")
+        for axis in ("bottom", "left"):
+            self.surface_plot.getAxis(axis).enableAutoSIPrefix(False)
+        self.surface_image = pg.ImageItem()
+        self.surface_plot.addItem(self.surface_image)
+        self.surface_colors = self.surface_plot.getPlotItem().addColorBar(
+            self.surface_image, colorMap="viridis", label="log₁₀ MSE", interactive=False)
+        self.descent_path = self.surface_plot.plot(pen=pg.mkPen("w", width=2))
+        self.descent_head = self.surface_plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush="w")
+        self.surface_minimum = self.surface_plot.plot(pen=None, symbol="star", symbolSize=16,
+                                                      symbolBrush=(255, 90, 90))
+
+        self.view_box.pointAdded.connect(self.add_point)
+        self.view_box.pointRemoved.connect(self.remove_point)
+        self.view_box.pointMoved.connect(self.move_point)
+        self.view_box.sigXRangeChanged.connect(self._draw_curves)
+
+        self.timer = QTimer(self)
+        screen = QGuiApplication.primaryScreen()
+        self.timer.setInterval(max(10, round(1000 / (screen.refreshRate() if screen else 60))))
+        self.timer.timeout.connect(self._tick)
+
+        lower = QSplitter(Qt.Orientation.Horizontal)
+        lower.addWidget(self.loss_plot)
+        lower.addWidget(self.surface_plot)
+        plots = QSplitter(Qt.Orientation.Vertical)
+        plots.addWidget(self.plot)
+        plots.addWidget(lower)
+        plots.setSizes([560, 340])
+        layout = QHBoxLayout(self)
+        layout.addWidget(plots, stretch=1)
+        layout.addWidget(self._build_controls())
+        self._rebuild_fit()
+
+    def _build_controls(self) -> QWidget:
+        hint = QLabel("Left click: add a point\nDrag a point: move it\nRight click a point: remove it")
+        random_line = QPushButton("Random line")
+        random_line.clicked.connect(lambda: self._fill_random("line"))
+        random_curve = QPushButton("Random curve")
+        random_curve.clicked.connect(lambda: self._fill_random("curve"))
+        clear = QPushButton("Clear")
+        clear.clicked.connect(lambda: self.set_points([], []))
+        points = QGroupBox("Points")
+        grid = QGridLayout(points)
+        grid.addWidget(hint, 0, 0, 1, 3)
+        for column, button in enumerate((random_line, random_curve, clear)):
+            grid.addWidget(button, 1, column)
+
+        self.model_box = QComboBox()
+        self.model_box.addItems(list(MODEL_CHOICES))
+        self.degree_box = QSpinBox()
+        self.degree_box.setRange(1, 12)
+        self.degree_box.setValue(3)
+        self.activation_box = QComboBox()
+        self.activation_box.addItems(["tanh", "ReLU"])
+        self.optimizer_box = QComboBox()
+        self.optimizer_box.addItems(["SGD", "Adam"])
+        self.lr_box = QDoubleSpinBox()
+        self.lr_box.setDecimals(4)
+        self.lr_box.setRange(0.0001, 10.0)
+        self.lr_box.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.lr_box.setValue(0.1)
+        for box in (self.model_box, self.degree_box, self.activation_box):
+            signal = box.currentIndexChanged if isinstance(box, QComboBox) else box.valueChanged
+            signal.connect(self._rebuild_fit)
+        self.optimizer_box.currentTextChanged.connect(lambda name: self.fit.set_optimizer(name.lower()))
+        self.lr_box.valueChanged.connect(lambda lr: self.fit.set_learning_rate(lr))
+        model = QGroupBox("Model and training")
+        form = QFormLayout(model)
+        form.addRow("Model", self.model_box)
+        form.addRow("Polynomial degree", self.degree_box)
+        form.addRow("Hidden activation", self.activation_box)
+        form.addRow("Optimizer", self.optimizer_box)
+        form.addRow("Learning rate", self.lr_box)
+
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setObjectName("fitButton")
+        self.fit_button.clicked.connect(self.start_fit)
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.clicked.connect(self.pause_fit)
+        step = QPushButton("Step")
+        step.clicked.connect(self.step_once)
+        reset = QPushButton("Reset")
+        reset.clicked.connect(self.reset_fit)
+        buttons = QHBoxLayout()
+        for button in (self.fit_button, self.pause_button, step, reset):
+            buttons.addWidget(button)
+        form.addRow(buttons)
+
+        self.slope_label = QLabel(objectName="slopeLabel")
+        self.intercept_label = QLabel(objectName="interceptLabel")
+        self.parameters_label = QLabel()
+        self.step_label = QLabel()
+        self.loss_label = QLabel()
+        self.closed_form_box = QCheckBox("Show least-squares line (dashed)")
+        self.closed_form_box.setChecked(True)
+        self.closed_form_box.toggled.connect(self._draw_curves)
+        self.closed_form_label = QLabel()
+        self.closed_form_label.setWordWrap(True)
+        numbers = QGroupBox("Numbers")
+        column = QVBoxLayout(numbers)
+        for widget in (self.slope_label, self.intercept_label, self.parameters_label, self.step_label,
+                       self.loss_label, self.closed_form_box, self.closed_form_label):
+            column.addWidget(widget)
+
+        self.status_label = QLabel(objectName="regressionStatus")
+        self.status_label.setWordWrap(True)
+        panel = QWidget()
+        panel.setFixedWidth(320)
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in (points, model, numbers, self.status_label):
+            column.addWidget(widget)
+        column.addStretch(1)
+        return panel
+
+    # --- points -------------------------------------------------------------------------------
+
+    def points(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.fit.x.copy(), self.fit.y.copy()
+
+    def set_points(self, x, y) -> None:
+        """Replace every point and start the fit afresh."""
+        self.pause_fit()
+        self.fit.set_points(x, y)
+        self.fit.reset()
+        self._show_message("")
+        self._refresh()
+
+    def add_point(self, x: float, y: float) -> None:
+        self._points_changed(np.append(self.fit.x, x), np.append(self.fit.y, y))
+
+    def remove_point(self, index: int) -> None:
+        self._points_changed(np.delete(self.fit.x, index), np.delete(self.fit.y, index))
+
+    def move_point(self, index: int, x: float, y: float) -> None:
+        xs, ys = self.points()
+        xs[index], ys[index] = x, y
+        self._points_changed(xs, ys)
+
+    def _points_changed(self, x, y) -> None:
+        """Edited points: a running fit carries on with the new data."""
+        self.fit.set_points(x, y)
+        if self._fitting and not self.timer.isActive():
+            self.timer.start()
+        self._refresh()
+
+    def _fill_random(self, shape: str) -> None:
+        x_range, y_range = self.view_box.viewRange()
+        self.set_points(*random_points(shape, x_range=x_range, y_range=y_range))
+
+    # --- fitting ------------------------------------------------------------------------------
+
+    def _rebuild_fit(self) -> None:
+        """A fresh model of the chosen kind on the same points."""
+        self.pause_fit()
+        kind = MODEL_CHOICES[self.model_box.currentText()]
+        self.degree_box.setEnabled(kind == "polynomial")
+        self.activation_box.setEnabled(kind == "network")
+        try:
+            fit = RegressionFit(kind, degree=self.degree_box.value(), activation=self.activation_box.currentText().lower(),
+                                optimizer=self.optimizer_box.currentText().lower(), lr=self.lr_box.value(), seed=None)
+        except RegressionInputError as error:
+            self._show_message(str(error), error=True)
+            return
+        fit.set_points(self.fit.x, self.fit.y)
+        self.fit = fit
+        self._show_message("")
+        self._refresh()
+
+    def start_fit(self) -> None:
+        self._fitting = True
+        self._show_message("Fitting…")
+        self.timer.start()
+
+    def pause_fit(self) -> None:
+        self._fitting = False
+        self.timer.stop()
+
+    def step_once(self) -> None:
+        self.pause_fit()
+        self._advance(1)
+
+    def reset_fit(self) -> None:
+        self.pause_fit()
+        self.fit.reset()
+        self._show_message("")
+        self._refresh()
+
+    def _tick(self) -> None:
+        self._advance(STEPS_PER_TICK)
+        if self.fit.converged:
+            self.timer.stop()
+            self._show_message(f"Converged after {self.fit.steps} steps.")
+
+    def _advance(self, steps: int) -> None:
+        """Run optimizer steps; bad input or divergence stops the fit with a message."""
+        try:
+            self.fit.step(steps)
+        except RegressionInputError as error:
+            self.pause_fit()
+            self._show_message(str(error), error=True)
+        self._refresh()
+
+    def _show_message(self, text: str, error: bool = False) -> None:
+        self.status_label.setStyleSheet("color: #e04040; font-weight: bold;" if error else "")
+        self.status_label.setText(text)
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def _least_squares(self) -> tuple[float, float] | None:
+        """The closed-form line of the current points, or None when there is none."""
+        try:
+            return closed_form_line(self.fit.x, self.fit.y)
+        except RegressionInputError:
+            return None
+
+    def _refresh(self) -> None:
+        self.view_box.scatter.setData(self.fit.x, self.fit.y)
+        self._draw_curves()
+        self._show_numbers()
+        losses = np.maximum(self.fit.losses, 1e-12)
+        self.loss_curve.setData(np.arange(1, len(losses) + 1), losses)
+        self._draw_surface()
+
+    def _draw_curves(self) -> None:
+        x0, x1 = self.view_box.viewRange()[0]
+        xs = np.linspace(x0, x1, CURVE_SAMPLES)
+        try:
+            self.curve.setData(xs, self.fit.predict(xs))
+        except RegressionInputError:
+            self.curve.setData([], [])
+        best = self._least_squares()
+        if best is None or not self.closed_form_box.isChecked():
+            self.closed_form_curve.setData([], [])
+        else:
+            self.closed_form_curve.setData(xs, best[0] * xs + best[1])
+
+    def _show_numbers(self) -> None:
+        fit = self.fit
+        if fit.kind == "line" and fit.scaling is not None:
+            w, b = fit.line_parameters()
+            self.slope_label.setText(f"slope w = {w:.5g}")
+            self.intercept_label.setText(f"intercept b = {b:.5g}")
+        else:
+            self.slope_label.setText("slope w: straight line only")
+            self.intercept_label.setText("intercept b: straight line only")
+        self.parameters_label.setText(f"parameters: {fit.parameter_count()}")
+        self.step_label.setText(f"step: {fit.steps}")
+        self.loss_label.setText(f"loss (MSE): {fit.losses[-1]:.5g}" if fit.losses else "loss (MSE): —")
+        best = self._least_squares()
+        self.closed_form_label.setText("least squares: —" if best is None else
+                                       f"least squares: w = {best[0]:.5g}, b = {best[1]:.5g}")
+
+    def _draw_surface(self) -> None:
+        """Heat map of the loss over (w, b) with the path gradient descent has taken."""
+        is_line, has_points = self.fit.kind == "line", self._least_squares() is not None
+        for item in (self.surface_image, self.surface_colors, self.descent_path, self.descent_head,
+                     self.surface_minimum):
+            item.setVisible(is_line and has_points)
+        if not is_line:
+            self.surface_plot.setTitle("Loss surface over (w, b): straight line only", size="9pt")
+            return
+        if not has_points:
+            self.surface_plot.setTitle("Loss surface over (w, b): add two points with different x", size="9pt")
+            return
+        self.surface_plot.setTitle("Loss MSE(w, b): descent path, ★ least squares", size="9pt")
+        surface = line_loss_surface(self.fit.x, self.fit.y, self.fit.path or [self.fit.line_parameters()])
+        log_loss = np.log10(surface.loss + 1e-12)
+        self.surface_image.setImage(log_loss, autoLevels=False)
+        self.surface_image.setRect(surface.w[0], surface.b[0], surface.w[-1] - surface.w[0], surface.b[-1] - surface.b[0])
+        self.surface_colors.setLevels((float(log_loss.min()), float(log_loss.max())))
+        path = np.array(self.fit.path or [self.fit.line_parameters()])
+        self.descent_path.setData(path[:, 0], path[:, 1])
+        self.descent_head.setData(path[-1:, 0], path[-1:, 1])
+        best_w, best_b = self._least_squares()
+        self.surface_minimum.setData([best_w], [best_b])
