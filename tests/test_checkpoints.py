@@ -1,0 +1,110 @@
+"""Checkpoints round-trip, save atomically, and refuse anything that is not one."""
+
+import os
+import pickle
+
+import pytest
+import torch
+
+from digitdraw.core.checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
+from digitdraw.core.inference import Classifier, default_model_path
+from digitdraw.core.models import architectures, build_model
+
+
+@pytest.fixture
+def checkpoint():
+    torch.manual_seed(0)
+    return Checkpoint.from_model("digitnet", build_model("digitnet").eval(), test_accuracy=0.5, training={"epochs": 1})
+
+
+def test_round_trip_keeps_weights_and_metadata(tmp_path, checkpoint):
+    path = save_checkpoint(checkpoint, tmp_path / "model.pt")
+    loaded = load_checkpoint(path)
+    assert (loaded.arch, loaded.test_accuracy, loaded.training) == ("digitnet", 0.5, {"epochs": 1})
+    assert (loaded.mean, loaded.std) == (checkpoint.mean, checkpoint.std)
+    assert loaded.created == checkpoint.created
+    x = torch.rand(2, 1, 28, 28)
+    assert torch.equal(checkpoint.build()(x), loaded.build()(x))
+
+
+def test_save_replaces_atomically_and_leaves_no_temporary_files(tmp_path, checkpoint, monkeypatch):
+    path = save_checkpoint(checkpoint, tmp_path / "model.pt")
+    before = path.read_bytes()
+
+    def failing_save(obj, f):
+        f.write(b"half a file")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(torch, "save", failing_save)
+    with pytest.raises(OSError):
+        save_checkpoint(checkpoint, path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.pt"]
+
+
+def test_truncated_file_is_refused(tmp_path, checkpoint):
+    path = save_checkpoint(checkpoint, tmp_path / "model.pt")
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(CheckpointError, match="damaged or truncated"):
+        load_checkpoint(path)
+
+
+def test_random_bytes_and_missing_files_are_refused(tmp_path):
+    junk = tmp_path / "junk.pt"
+    junk.write_bytes(os.urandom(1000))
+    with pytest.raises(CheckpointError):
+        load_checkpoint(junk)
+    with pytest.raises(CheckpointError, match="no such file"):
+        load_checkpoint(tmp_path / "absent.pt")
+
+
+class _Payload:
+    """An object whose unpickling would run code."""
+
+    def __reduce__(self):
+        return (os.system, ("touch pwned",))
+
+
+def test_pickled_objects_are_refused_without_running_them(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    evil = tmp_path / "evil.pt"
+    torch.save({"format": "digitdraw-checkpoint", "payload": _Payload()}, evil)
+    with pytest.raises(CheckpointError, match="refused"):
+        load_checkpoint(evil)
+    plain_pickle = tmp_path / "plain.pkl"
+    plain_pickle.write_bytes(pickle.dumps(_Payload()))
+    with pytest.raises(CheckpointError):
+        load_checkpoint(plain_pickle)
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_foreign_dicts_and_mismatched_weights_are_refused(tmp_path, checkpoint):
+    other = tmp_path / "other.pt"
+    torch.save({"weights": torch.zeros(3)}, other)
+    with pytest.raises(CheckpointError, match="not a digitdraw checkpoint"):
+        load_checkpoint(other)
+    wrong_arch = tmp_path / "wrong.pt"
+    save_checkpoint(Checkpoint(arch="classic", state_dict=checkpoint.state_dict), wrong_arch)
+    with pytest.raises(CheckpointError, match="do not fit"):
+        load_checkpoint(wrong_arch).build()
+    unknown = tmp_path / "unknown.pt"
+    save_checkpoint(Checkpoint(arch="resnet-9000", state_dict=checkpoint.state_dict), unknown)
+    with pytest.raises(CheckpointError, match="unknown architecture"):
+        load_checkpoint(unknown)
+
+
+def test_every_architecture_round_trips(tmp_path):
+    for arch in architectures():
+        model = build_model(arch).eval()
+        path = save_checkpoint(Checkpoint.from_model(arch, model), tmp_path / f"{arch}.pt")
+        x = torch.rand(1, 1, 28, 28)
+        assert torch.allclose(model(x), load_checkpoint(path).build()(x))
+
+
+def test_shipped_model_is_small_documented_and_accurate():
+    path = default_model_path()
+    assert path.stat().st_size < 3 * 2**20
+    checkpoint = load_checkpoint(path)
+    assert checkpoint.test_accuracy >= 0.993
+    assert checkpoint.training["augment"] is True
+    assert Classifier.load().arch == checkpoint.arch
