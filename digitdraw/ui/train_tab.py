@@ -1,0 +1,505 @@
+"""The Train tab: pick a network and recipe, train it on MNIST, watch it learn, then use it.
+
+Training runs in a :class:`~digitdraw.ui.train_worker.TrainWorker` on its own ``QThread``; this
+widget only reacts to the worker's signals, so the window stays responsive throughout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QThread, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
+from ..core.devices import available_devices, device_label
+from ..core.inference import Classifier
+from ..core.models import architectures
+from ..core.training import OPTIMIZERS, RECIPES, SCHEDULES, TrainConfig
+from .train_worker import Outcome, Progress, TrainWorker
+from .training_views import AccuracyPlot, ConfusionMatrixView, LossPlot, MistakesGallery
+
+RECIPE_LABELS = {"default": "digitdraw default (fast to 99%)", "pytorch-example": "PyTorch's MNIST example"}
+FULL_TRAIN_SET = 60_000
+
+
+def _format_seconds(seconds: float) -> str:
+    if seconds != seconds or seconds < 0:  # NaN
+        return "–"
+    seconds = round(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class TrainTab(QWidget):
+    """Settings on the left; live loss and accuracy, then the confusion matrix and mistakes, on the right."""
+
+    model_ready = Signal(object)  # a Classifier, when "Use this model" is pressed
+    training_finished = Signal(object)  # an Outcome, when a run or a test ends with a result
+    running_changed = Signal(bool)
+
+    def __init__(self, data_dir=None, parent=None):
+        super().__init__(parent)
+        self.setObjectName("train_tab")
+        self.data_dir = data_dir
+        self.test_subset: int | None = None  # test on the first N test images only (tests, benchmarks)
+        self.thread: QThread | None = None
+        self.worker: TrainWorker | None = None
+        self.checkpoint: Checkpoint | None = None  # the model trained last, or opened
+        self.checkpoint_source: str | None = None
+        self.outcome: Outcome | None = None
+        self._build()
+        self._build_actions()
+        self._restore_choices()
+        self._set_running(False)
+
+    # -- construction ---------------------------------------------------------------------
+    def _build(self) -> None:
+        self.recipe_combo = QComboBox(objectName="recipe")
+        for name in RECIPES:
+            self.recipe_combo.addItem(RECIPE_LABELS.get(name, name), name)
+        self.recipe_combo.setToolTip("Fill the settings below with a known recipe")
+        self.recipe_combo.activated.connect(lambda _: self.apply_recipe(self.recipe_combo.currentData()))
+
+        self.arch_combo = QComboBox(objectName="arch")
+        for name, description in architectures().items():
+            self.arch_combo.addItem(name, name)
+            self.arch_combo.setItemData(self.arch_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
+
+        self.epochs_spin = QSpinBox(objectName="epochs", minimum=1, maximum=100)
+        self.batch_spin = QSpinBox(objectName="batch_size", minimum=8, maximum=4096, singleStep=32)
+        self.lr_spin = QDoubleSpinBox(objectName="lr", decimals=4, minimum=0.0001, maximum=100.0)
+        self.lr_spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.lr_spin.setToolTip("Learning rate: how big a step the optimizer takes. Try 100 to see training diverge.")
+        self.optimizer_combo = QComboBox(objectName="optimizer")
+        self.optimizer_combo.addItems(list(OPTIMIZERS))
+        self.schedule_combo = QComboBox(objectName="schedule")
+        self.schedule_combo.addItems(list(SCHEDULES))
+        self.schedule_combo.setToolTip("onecycle: warm up then anneal; step: ×0.7 each epoch; constant")
+        self.augment_check = QCheckBox("distort training digits", objectName="augment")
+        self.augment_check.setToolTip("Random rotation, scale, shift, shear and stroke width, so drawn digits are read well")
+        self.device_combo = QComboBox(objectName="device")
+        for device in available_devices():
+            self.device_combo.addItem(device_label(device), device)
+        self.subset_spin = QSpinBox(objectName="train_subset", minimum=100, maximum=FULL_TRAIN_SET, singleStep=1000)
+        self.subset_spin.setGroupSeparatorShown(True)
+        self.subset_spin.setValue(FULL_TRAIN_SET)
+        self.subset_spin.setToolTip("Train on the first N of MNIST's 60,000 training images (fewer: faster, worse)")
+        self.target_check = QCheckBox("stop at", objectName="use_target")
+        self.target_spin = QDoubleSpinBox(objectName="target", decimals=1, minimum=50.0, maximum=100.0, value=99.0, suffix=" %")
+        self.target_spin.setToolTip("End training as soon as the test accuracy reaches this")
+        self.target_check.toggled.connect(self.target_spin.setEnabled)
+        self.target_spin.setEnabled(False)
+        target_row = QHBoxLayout()
+        target_row.addWidget(self.target_check)
+        target_row.addWidget(self.target_spin, 1)
+        self.continue_check = QCheckBox("start from the current model", objectName="continue")
+        self.continue_check.setToolTip("Keep training the model trained last (or opened) instead of fresh weights")
+        self.continue_check.toggled.connect(self._on_continue_toggled)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Recipe", self.recipe_combo)
+        form.addRow("Network", self.arch_combo)
+        form.addRow("Epochs", self.epochs_spin)
+        form.addRow("Batch size", self.batch_spin)
+        form.addRow("Learning rate", self.lr_spin)
+        form.addRow("Optimizer", self.optimizer_combo)
+        form.addRow("LR schedule", self.schedule_combo)
+        form.addRow("Augment", self.augment_check)
+        form.addRow("Device", self.device_combo)
+        form.addRow("Train images", self.subset_spin)
+        form.addRow("Test accuracy", target_row)
+        form.addRow("", self.continue_check)
+        self.settings_box = QGroupBox("Settings")
+        self.settings_box.setLayout(form)
+
+        self.train_button = QPushButton("Train", objectName="train")
+        self.train_button.setStyleSheet("QPushButton { font-weight: bold; }")
+        self.pause_button = QPushButton("Pause", objectName="pause", checkable=True)
+        self.stop_button = QPushButton("Stop", objectName="stop")
+        self.train_button.clicked.connect(self.start_training)
+        self.pause_button.toggled.connect(self.set_paused)
+        self.stop_button.clicked.connect(self.stop_training)
+        run_row = QHBoxLayout()
+        for button in (self.train_button, self.pause_button, self.stop_button):
+            run_row.addWidget(button)
+
+        self.progress_bar = QProgressBar(objectName="progress")
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.speed_label = QLabel("", objectName="speed")
+        self.status_label = QLabel("Choose the settings and press Train.", objectName="status")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
+        self.status_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+
+        self.use_button = QPushButton("Use this model for drawing", objectName="use_model")
+        self.use_button.setToolTip("Put the model trained here into the Draw tab")
+        self.use_button.clicked.connect(self.use_model)
+        self.save_button = QPushButton("Save…", objectName="save")
+        self.save_button.clicked.connect(self._save_with_dialog)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.use_button, 1)
+        model_row.addWidget(self.save_button)
+
+        left = QVBoxLayout()
+        left.addWidget(self.settings_box)
+        left.addLayout(run_row)
+        left.addWidget(self.progress_bar)
+        left.addWidget(self.speed_label)
+        left.addWidget(self.status_label, 1)
+        left.addLayout(model_row)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left_widget.setFixedWidth(330)
+        left.setContentsMargins(0, 0, 0, 0)
+
+        self.loss_plot = LossPlot()
+        self.accuracy_plot = AccuracyPlot()
+        self.confusion_view = ConfusionMatrixView()
+        self.gallery = MistakesGallery()
+        plots = QHBoxLayout()
+        plots.addWidget(self.loss_plot, 3)
+        plots.addWidget(self.accuracy_plot, 2)
+
+        confusion_box = QGroupBox("Confusion matrix (rows: true digit, columns: what it said)")
+        box_layout = QVBoxLayout(confusion_box)
+        box_layout.addWidget(self.confusion_view)
+        self.gallery_box = QGroupBox("Test digits it got wrong (true → said)")
+        gallery_layout = QVBoxLayout(self.gallery_box)
+        gallery_layout.addWidget(self.gallery)
+        results = QHBoxLayout()
+        results.addWidget(confusion_box, 1)
+        results.addWidget(self.gallery_box, 1)
+
+        right = QVBoxLayout()
+        right.addLayout(plots, 1)
+        right.addLayout(results, 1)
+
+        layout = QHBoxLayout(self)
+        layout.addWidget(left_widget)
+        layout.addLayout(right, 1)
+        self.apply_recipe("default")
+
+    def _build_actions(self) -> None:
+        self.save_action = QAction("Save trained model…", self)
+        self.save_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.save_action.triggered.connect(self._save_with_dialog)
+        self.open_action = QAction("Open checkpoint to continue/evaluate…", self)
+        self.open_action.triggered.connect(self._open_with_dialog)
+
+    def file_actions(self) -> list[QAction]:
+        """Actions for the window's File menu."""
+        return [self.save_action, self.open_action]
+
+    # -- settings -------------------------------------------------------------------------
+    def apply_recipe(self, name: str) -> None:
+        """Fill the settings with a recipe from :data:`digitdraw.core.training.RECIPES`."""
+        recipe = RECIPES[name]
+        self.recipe_combo.setCurrentIndex(self.recipe_combo.findData(name))
+        if not self.continue_check.isChecked():
+            self.arch_combo.setCurrentIndex(max(0, self.arch_combo.findData(recipe.arch)))
+        self.epochs_spin.setValue(recipe.epochs)
+        self.batch_spin.setValue(recipe.batch_size)
+        self.lr_spin.setValue(recipe.lr)
+        self.optimizer_combo.setCurrentText(recipe.optimizer)
+        self.schedule_combo.setCurrentText(recipe.schedule)
+        self.augment_check.setChecked(recipe.augment)
+
+    def config(self) -> TrainConfig:
+        """The training settings as shown."""
+        base = RECIPES[self.recipe_combo.currentData()]
+        return replace(
+            base,
+            arch=self.arch_combo.currentData(),
+            epochs=self.epochs_spin.value(),
+            batch_size=self.batch_spin.value(),
+            lr=self.lr_spin.value(),
+            optimizer=self.optimizer_combo.currentText(),
+            schedule=self.schedule_combo.currentText(),
+            augment=self.augment_check.isChecked(),
+            device=self.device_combo.currentData(),
+            target_accuracy=self.target_spin.value() / 100 if self.target_check.isChecked() else None,
+        )
+
+    def train_subset(self) -> int | None:
+        value = self.subset_spin.value()
+        return None if value >= FULL_TRAIN_SET else value
+
+    def _on_continue_toggled(self, checked: bool) -> None:
+        if checked and self.checkpoint is not None:
+            self.arch_combo.setCurrentIndex(self.arch_combo.findData(self.checkpoint.arch))
+        self.arch_combo.setEnabled(not checked and not self.is_running)
+
+    def _save_choices(self) -> None:
+        settings = QSettings()
+        settings.setValue("train/recipe", self.recipe_combo.currentData())
+        settings.setValue("train/arch", self.arch_combo.currentData())
+        settings.setValue("train/epochs", self.epochs_spin.value())
+        settings.setValue("train/batch_size", self.batch_spin.value())
+        settings.setValue("train/lr", self.lr_spin.value())
+        settings.setValue("train/optimizer", self.optimizer_combo.currentText())
+        settings.setValue("train/schedule", self.schedule_combo.currentText())
+        settings.setValue("train/augment", self.augment_check.isChecked())
+        settings.setValue("train/subset", self.subset_spin.value())
+        settings.setValue("train/use_target", self.target_check.isChecked())
+        settings.setValue("train/target", self.target_spin.value())
+
+    def _restore_choices(self) -> None:
+        settings = QSettings()
+        if settings.value("train/recipe") not in RECIPES:
+            return
+        try:
+            self.apply_recipe(settings.value("train/recipe"))
+            self.arch_combo.setCurrentIndex(max(0, self.arch_combo.findData(settings.value("train/arch"))))
+            self.epochs_spin.setValue(int(settings.value("train/epochs", self.epochs_spin.value())))
+            self.batch_spin.setValue(int(settings.value("train/batch_size", self.batch_spin.value())))
+            self.lr_spin.setValue(float(settings.value("train/lr", self.lr_spin.value())))
+            for combo, key in ((self.optimizer_combo, "train/optimizer"), (self.schedule_combo, "train/schedule")):
+                if combo.findText(str(settings.value(key))) >= 0:
+                    combo.setCurrentText(str(settings.value(key)))
+            self.augment_check.setChecked(str(settings.value("train/augment", "true")).lower() == "true")
+            self.subset_spin.setValue(int(settings.value("train/subset", FULL_TRAIN_SET)))
+            self.target_check.setChecked(str(settings.value("train/use_target", "false")).lower() == "true")
+            self.target_spin.setValue(float(settings.value("train/target", 99.0)))
+        except (TypeError, ValueError):  # a damaged settings file: keep the defaults
+            self.apply_recipe("default")
+
+    # -- running --------------------------------------------------------------------------
+    @property
+    def is_running(self) -> bool:
+        return self.thread is not None  # cleared once the thread has ended and been cleaned up
+
+    def start_training(self) -> bool:
+        """Start training with the settings shown; False (and a status message) if it cannot start."""
+        if self.is_running:
+            return False
+        config = self.config()
+        try:
+            config.validate()
+        except ValueError as exc:
+            self._show_error(f"Cannot train with these settings: {exc}")
+            return False
+        initial = self.checkpoint if self.continue_check.isChecked() and self.checkpoint is not None else None
+        if initial is not None:
+            config = replace(config, arch=initial.arch)
+            self.loss_plot.continue_numbering()
+            self.accuracy_plot.continue_numbering()
+        else:
+            self.loss_plot.clear_data()
+            self.accuracy_plot.clear_data()
+        self.accuracy_plot.set_target(config.target_accuracy)
+        self.accuracy_plot.set_epochs(config.epochs)
+        self._save_choices()
+        self._start_worker(TrainWorker(config, self.data_dir, train_subset=self.train_subset(),
+                                       test_subset=self.test_subset, initial=initial))
+        return True
+
+    def evaluate_model(self) -> bool:
+        """Test the current model on the test set (filling the confusion matrix and the gallery)."""
+        if self.is_running or self.checkpoint is None:
+            return False
+        config = replace(self.config(), arch=self.checkpoint.arch)
+        self._start_worker(TrainWorker(config, self.data_dir, test_subset=self.test_subset,
+                                       initial=self.checkpoint, evaluate_only=True))
+        return True
+
+    def _start_worker(self, worker: TrainWorker) -> None:
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.speed_label.setText("")
+        self._set_status("Starting…")
+        thread = QThread()
+        thread.setObjectName("digitdraw-training")
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.status.connect(self._set_status)
+        worker.started_training.connect(self._on_started_training)
+        worker.progress.connect(self._on_progress)
+        worker.evaluated.connect(self._on_evaluated)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._show_error)
+        worker.done.connect(thread.quit)
+        thread.finished.connect(self._on_thread_finished)
+        self.worker, self.thread = worker, thread
+        self._set_running(True)
+        thread.start()
+
+    def stop_training(self) -> None:
+        """Ask the worker to stop before its next batch; the weights so far are kept and tested."""
+        if self.worker is not None and self.is_running:
+            self.worker.request_stop()
+            self.pause_button.setChecked(False)
+            self.stop_button.setEnabled(False)
+            self._set_status("Stopping…")
+
+    def set_paused(self, paused: bool) -> None:
+        if self.worker is None or not self.is_running:
+            self.pause_button.setChecked(False)
+            return
+        self.worker.set_paused(paused)
+        self.pause_button.setText("Resume" if paused else "Pause")
+        if not paused:
+            self._set_status("Training…")
+
+    def shutdown(self) -> None:
+        """Stop any run at once and wait for its thread to end (the window is closing)."""
+        if self.worker is not None:
+            self.worker.abort()
+        if self.thread is not None:
+            self.thread.quit()
+            self.thread.wait()
+
+    # -- worker signals -------------------------------------------------------------------
+    def _on_started_training(self, total_steps: int) -> None:
+        self.progress_bar.setRange(0, total_steps)
+
+    def _on_progress(self, progress: Progress) -> None:
+        self.loss_plot.add_points(progress.steps, progress.losses)
+        self.progress_bar.setValue(progress.step)
+        worker_config = self.worker.config if self.worker else None
+        epochs = worker_config.epochs if worker_config else "?"
+        self.speed_label.setText(
+            f"epoch {progress.epoch}/{epochs} · {progress.samples_per_s:,.0f} images/s · "
+            f"ETA {_format_seconds(progress.eta_s)}"
+        )
+
+    def _on_evaluated(self, report) -> None:
+        self.accuracy_plot.add_point(report.epoch, report.test_accuracy)
+        self._set_status(f"Test accuracy after {report.epoch:.2f} epochs: {report.test_accuracy:.2%}")
+
+    def _on_finished(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        if outcome.checkpoint is not None:
+            self.checkpoint = outcome.checkpoint
+            self.checkpoint_source = None
+        if outcome.confusion is not None:
+            self.confusion_view.set_matrix(outcome.confusion)
+            self.gallery.set_mistakes(outcome.wrong_images, outcome.wrong_true, outcome.wrong_said)
+            shown = len(outcome.wrong_true)
+            more = f", first {shown} shown" if shown < outcome.wrong_total else ""
+            self.gallery_box.setTitle(f"Test digits it got wrong: {outcome.wrong_total}{more} (true → said)")
+        if outcome.status != "evaluated":
+            self.progress_bar.setValue(self.progress_bar.maximum() if outcome.status != "stopped" else self.progress_bar.value())
+        text = outcome.message[:1].upper() + outcome.message[1:]
+        if outcome.status == "stopped" and outcome.test_accuracy is not None:
+            text += f"; {outcome.test_accuracy:.2%} test accuracy"
+        if outcome.status == "diverged":
+            text = f"Training diverged: {outcome.message}"
+        if outcome.status != "evaluated":
+            text += f" ({_format_seconds(outcome.seconds)} in all, {outcome.samples_per_s:,.0f} images/s)"
+        if outcome.status == "diverged":
+            self._show_error(text)
+        else:
+            self._set_status(text)
+        self.training_finished.emit(outcome)
+
+    def _on_thread_finished(self) -> None:
+        thread, worker = self.thread, self.worker
+        if thread is not None:
+            thread.wait()
+        self.thread = self.worker = None  # the last references: both are deleted here
+        self._set_running(False)
+        del thread, worker
+
+    def _set_running(self, running: bool) -> None:
+        self.settings_box.setEnabled(not running)
+        self.train_button.setEnabled(not running)
+        self.pause_button.setEnabled(running)
+        self.stop_button.setEnabled(running)
+        if not running:
+            self.pause_button.setChecked(False)
+            self.pause_button.setText("Pause")
+        have_model = self.checkpoint is not None
+        self.use_button.setEnabled(have_model and not running)
+        self.save_button.setEnabled(have_model)
+        self.save_action.setEnabled(have_model)
+        self.open_action.setEnabled(not running)
+        self.continue_check.setEnabled(have_model and not running)
+        if not have_model:
+            self.continue_check.setChecked(False)
+        self.arch_combo.setEnabled(not self.continue_check.isChecked())
+        self.running_changed.emit(running)
+
+    def _set_status(self, text: str) -> None:
+        self.status_label.setStyleSheet("")
+        self.status_label.setText(text)
+
+    def _show_error(self, text: str) -> None:
+        self.status_label.setStyleSheet("color: #b00020;")
+        self.status_label.setText(text)
+
+    # -- the model ------------------------------------------------------------------------
+    def use_model(self) -> Classifier | None:
+        """Emit :attr:`model_ready` with the current model on the CPU (the Draw tab swaps it in)."""
+        if self.checkpoint is None:
+            return None
+        classifier = Classifier(self.checkpoint, "cpu", source=self.checkpoint_source or "trained in the Train tab")
+        self.model_ready.emit(classifier)
+        self._set_status(f"The Draw tab now uses this {self.checkpoint.arch} model.")
+        return classifier
+
+    def save_model(self, path) -> Path:
+        """Write the current model as a checkpoint file (atomically)."""
+        if self.checkpoint is None:
+            raise ValueError("there is no trained model to save yet")
+        saved = save_checkpoint(self.checkpoint, path)
+        self.checkpoint_source = str(saved)
+        self._set_status(f"Saved to {saved}")
+        return saved
+
+    def open_checkpoint(self, path, evaluate: bool = True) -> Checkpoint:
+        """Load a checkpoint to keep training (the next Train starts from it) or to test it."""
+        if self.is_running:
+            raise RuntimeError("wait for the current run to end before opening a checkpoint")
+        checkpoint = load_checkpoint(path)
+        self.checkpoint, self.checkpoint_source = checkpoint, str(path)
+        self._set_running(False)
+        self.continue_check.setChecked(True)
+        self._on_continue_toggled(True)
+        self.loss_plot.clear_data()
+        self.accuracy_plot.clear_data()
+        accuracy = f", {checkpoint.test_accuracy:.2%} test accuracy when saved" if checkpoint.test_accuracy is not None else ""
+        self._set_status(f"Opened {Path(path).name} ({checkpoint.arch}{accuracy}). Train continues from it.")
+        if evaluate:
+            self.evaluate_model()
+        return checkpoint
+
+    def _save_with_dialog(self) -> None:
+        if self.checkpoint is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save trained model", "digitdraw-model.pt", "Checkpoints (*.pt)")
+        if not path:
+            return
+        try:
+            self.save_model(path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Could not save", f"Could not save the model: {exc}")
+
+    def _open_with_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", "", "Checkpoints (*.pt);;All files (*)")
+        if not path:
+            return
+        try:
+            self.open_checkpoint(path)
+        except (CheckpointError, RuntimeError) as exc:
+            QMessageBox.warning(self, "Could not open", str(exc))

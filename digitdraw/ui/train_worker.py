@@ -1,0 +1,327 @@
+"""The Train tab's worker: runs :func:`digitdraw.core.training.train` on its own ``QThread``.
+
+The worker never touches a widget. It talks to the GUI only by signals (queued across threads)
+and is steered by two thread-safe flags: :meth:`TrainWorker.request_stop` and
+:meth:`TrainWorker.set_paused`, which the GUI thread calls directly because the worker's own
+thread is busy training and would not process queued calls until the run ends.
+
+Two ways to end a run early: :meth:`TrainWorker.request_stop` ends training before the next
+batch and keeps the weights (the core then tests them once more), and :meth:`TrainWorker.abort`
+(used when the window closes) also cuts that final test short, so the thread ends within one
+forward pass.
+
+Typical use::
+
+    worker = TrainWorker(config, data_dir)
+    thread = QThread()
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    worker.done.connect(thread.quit)
+    thread.start()
+    ...
+    worker.abort(); thread.quit(); thread.wait()
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..core.checkpoints import Checkpoint
+from ..core.data import DataMissingError, MnistSplit, load_mnist, resolve_data_dir
+from ..core.models import build_model
+from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
+
+EMIT_INTERVAL_S = 0.05  # at most ~20 progress signals a second
+GALLERY_SIZE = 64  # misclassified test digits sent back for the gallery
+
+_mnist_cache: dict[Path, tuple[MnistSplit, MnistSplit]] = {}
+_mnist_lock = threading.Lock()
+
+
+def cached_mnist(data_dir) -> tuple[MnistSplit, MnistSplit]:
+    """MNIST from ``data_dir``, read from disk once per process (safe from any thread)."""
+    root = resolve_data_dir(data_dir).resolve()
+    with _mnist_lock:
+        if root not in _mnist_cache:
+            _mnist_cache[root] = load_mnist(root)
+        return _mnist_cache[root]
+
+
+class Aborted(Exception):
+    """Raised inside the worker thread to cut a run short when the window closes."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A throttled batch report: the losses of every batch since the previous one."""
+
+    steps: np.ndarray  # int, the step number of each loss
+    losses: np.ndarray  # float
+    epoch: int
+    step: int
+    total_steps: int
+    samples_per_s: float
+    elapsed_s: float  # training time, pauses excluded
+
+    @property
+    def fraction(self) -> float:
+        return self.step / self.total_steps if self.total_steps else 0.0
+
+    @property
+    def eta_s(self) -> float:
+        """Seconds left at the pace so far (an upper bound when a target accuracy may stop it early)."""
+        return self.elapsed_s / self.step * (self.total_steps - self.step) if self.step else float("nan")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the GUI needs when a run (or an evaluation) ends. Everything is on the CPU."""
+
+    status: str  # finished, target_reached, stopped, diverged or evaluated
+    message: str
+    checkpoint: Checkpoint | None
+    test_accuracy: float | None
+    seconds: float
+    epochs: float
+    samples_per_s: float
+    confusion: np.ndarray | None  # (10, 10) counts, rows = true digit, columns = predicted
+    wrong_images: np.ndarray | None  # (K, 28, 28) uint8, misclassified test digits
+    wrong_true: np.ndarray | None  # (K,)
+    wrong_said: np.ndarray | None  # (K,)
+    wrong_total: int = 0
+
+
+class TrainWorker(QObject):
+    """Loads MNIST and trains (or only evaluates) in whatever thread it is moved to."""
+
+    status = Signal(str)  # a line for the status bar
+    started_training = Signal(int)  # total steps
+    progress = Signal(object)  # Progress
+    evaluated = Signal(object)  # EvalReport
+    finished = Signal(object)  # Outcome
+    failed = Signal(str)  # a readable message
+    done = Signal()  # always last, after finished or failed
+
+    def __init__(
+        self,
+        config: TrainConfig,
+        data_dir=None,
+        *,
+        train_subset: int | None = None,
+        test_subset: int | None = None,
+        initial: Checkpoint | None = None,
+        evaluate_only: bool = False,
+        emit_interval_s: float = EMIT_INTERVAL_S,
+    ):
+        super().__init__()
+        self.config = config
+        self.data_dir = data_dir
+        self.train_subset = train_subset
+        self.test_subset = test_subset
+        self.initial = initial
+        self.evaluate_only = evaluate_only
+        self.emit_interval_s = emit_interval_s
+        self._stop = threading.Event()
+        self._abort = threading.Event()
+        self._running = threading.Event()  # cleared while paused
+        self._running.set()
+        self._paused_s = 0.0
+        self._pending_steps: list[int] = []
+        self._pending_losses: list[float] = []
+        self._last_emit = 0.0
+        self._last_report: BatchReport | None = None
+
+    # -- called from the GUI thread -------------------------------------------------------
+    def request_stop(self) -> None:
+        """Ask the run to end; honoured before the next batch (also while paused)."""
+        self._stop.set()
+        self._running.set()
+
+    def abort(self) -> None:
+        """Stop as fast as possible, giving up the final test (and the run's result)."""
+        self._abort.set()
+        self.request_stop()
+
+    def set_paused(self, paused: bool) -> None:
+        if paused and not self._stop.is_set():
+            self._running.clear()
+        else:
+            self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    # -- runs in the worker thread --------------------------------------------------------
+    @Slot()
+    def run(self) -> None:
+        try:
+            self._run()
+        except Aborted:
+            self.status.emit("Training stopped.")
+        except DataMissingError as exc:
+            self.failed.emit(str(exc))
+        except (TrainingError, ValueError) as exc:
+            self.failed.emit(f"Cannot train with these settings: {exc}")
+        except torch.OutOfMemoryError:
+            self.failed.emit(f"Out of memory on {self.config.device}: try a smaller batch size or the CPU.")
+        except Exception as exc:  # anything else: report it, never let it kill the thread silently
+            traceback.print_exc()
+            self.failed.emit(f"Training failed: {type(exc).__name__}: {exc}")
+        finally:
+            self.done.emit()
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        self.status.emit("Loading MNIST…")
+        train_data, test_data = cached_mnist(self.data_dir)
+        if self.train_subset:
+            train_data = train_data.subset(self.train_subset)
+        if self.test_subset:
+            test_data = test_data.subset(self.test_subset)
+        self._check_abort()
+        self.config.validate()
+        # Built here rather than in train() so that the weights survive an abort, and so that
+        # every forward pass can check for one (evaluation included).
+        torch.manual_seed(self.config.seed)
+        model = self.initial.build() if self.initial is not None else build_model(self.config.arch)
+        hook = model.register_forward_pre_hook(lambda *_: self._check_abort())
+        try:
+            if self.evaluate_only:
+                self._evaluate_only(model, test_data, started)
+            else:
+                self._train(model, train_data, test_data, started)
+        finally:
+            hook.remove()
+
+    def _check_abort(self) -> None:
+        if self._abort.is_set():
+            raise Aborted
+
+    def _train(self, model, train_data: MnistSplit, test_data: MnistSplit, started: float) -> None:
+        if self._stop.is_set():
+            self.status.emit("Stopped before training began.")
+            return
+        steps = -(-len(train_data) // self.config.batch_size) * self.config.epochs
+        self.started_training.emit(steps)
+        self.status.emit(
+            f"Training {self.config.arch} on {len(train_data):,} images, testing on {len(test_data):,}, "
+            f"on {self.config.device}…"
+        )
+        result = train(
+            self.config,
+            train_data,
+            test_data,
+            on_batch=self._on_batch,
+            on_eval=self._on_eval,
+            should_stop=self._should_stop,
+            model=model,
+        )
+        self._flush()
+        checkpoint = result.checkpoint()
+        self.finished.emit(
+            self._outcome(
+                result.status,
+                result.message,
+                checkpoint,
+                result.test_accuracy,
+                time.perf_counter() - started,
+                result.epochs,
+                result.samples_per_s,
+                result.test_predictions,
+                test_data,
+            )
+        )
+
+    def _evaluate_only(self, model, test_data: MnistSplit, started: float) -> None:
+        if self.initial is None:
+            raise ValueError("there is no model to evaluate")
+        self.status.emit(f"Testing {self.initial.arch} on {len(test_data):,} test images…")
+        device = self.config.device
+        model.to(device)
+        _, accuracy, predicted = evaluate(model, test_data, device)
+        model.to("cpu")
+        checkpoint = Checkpoint.from_model(
+            self.initial.arch, model, test_accuracy=accuracy, training=dict(self.initial.training)
+        )
+        message = f"{accuracy:.2%} test accuracy on {len(test_data):,} test images"
+        self.finished.emit(
+            self._outcome("evaluated", message, checkpoint, accuracy, time.perf_counter() - started, 0.0, 0.0, predicted, test_data)
+        )
+
+    def _should_stop(self) -> bool:
+        if not self._running.is_set():
+            paused_at = time.perf_counter()
+            self._flush()
+            self.status.emit("Paused — press Resume to go on, or Stop.")
+            while not self._running.wait(0.1):
+                pass
+            self._paused_s += time.perf_counter() - paused_at
+            if not self._stop.is_set():
+                self.status.emit("Training…")
+        self._check_abort()
+        if self._stop.is_set():
+            self._flush()
+            self.status.emit("Stopping: testing the weights trained so far…")
+            return True
+        return False
+
+    def _on_batch(self, report: BatchReport) -> None:
+        self._pending_steps.append(report.step)
+        self._pending_losses.append(report.loss)
+        self._last_report = report
+        now = time.perf_counter()
+        if now - self._last_emit >= self.emit_interval_s or report.step == report.total_steps:
+            self._flush(now)
+
+    def _flush(self, now: float | None = None) -> None:
+        report = self._last_report
+        if report is None or not self._pending_steps:
+            return
+        self._last_emit = now if now is not None else time.perf_counter()
+        self.progress.emit(
+            Progress(
+                steps=np.asarray(self._pending_steps, dtype=np.int64),
+                losses=np.asarray(self._pending_losses, dtype=np.float64),
+                epoch=report.epoch,
+                step=report.step,
+                total_steps=report.total_steps,
+                samples_per_s=report.samples_per_s,
+                elapsed_s=max(report.elapsed_s - self._paused_s, 1e-9),
+            )
+        )
+        self._pending_steps, self._pending_losses = [], []
+
+    def _on_eval(self, report: EvalReport) -> None:
+        self._flush()
+        self.evaluated.emit(report)
+
+    @staticmethod
+    def _outcome(status, message, checkpoint, accuracy, seconds, epochs, samples_per_s, predicted, test_data) -> Outcome:
+        confusion = wrong_images = wrong_true = wrong_said = None
+        wrong_total = 0
+        if predicted is not None:
+            truth = test_data.labels.cpu()
+            predicted = predicted.cpu()
+            confusion = torch.bincount(truth * 10 + predicted, minlength=100).reshape(10, 10).numpy()
+            wrong = (predicted != truth).nonzero().flatten()
+            wrong_total = len(wrong)
+            wrong = wrong[:GALLERY_SIZE]
+            wrong_images = test_data.images[wrong].cpu().numpy()
+            wrong_true, wrong_said = truth[wrong].numpy(), predicted[wrong].numpy()
+        return Outcome(
+            status, message, checkpoint, accuracy, seconds, epochs, samples_per_s,
+            confusion, wrong_images, wrong_true, wrong_said, wrong_total,
+        )
