@@ -11,7 +11,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from ..core.regression import RegressionFit, RegressionInputError, closed_form_line, line_loss_surface, random_points
 
-STEPS_PER_TICK = 3
+STEPS_PER_TICK = 5
+FRAMES_PER_TICK = 2  # redraw every other screen frame: smooth enough, half the painting
 PICK_RADIUS_PX = 9
 CURVE_SAMPLES = 300
 MODEL_CHOICES = {"Straight line": "line", "Polynomial": "polynomial", "Small network": "network"}
@@ -121,7 +122,8 @@ class RegressionTab(QWidget):
 
         self.timer = QTimer(self)
         screen = QGuiApplication.primaryScreen()
-        self.timer.setInterval(max(10, round(1000 / (screen.refreshRate() if screen else 60))))
+        frame_ms = 1000 / (screen.refreshRate() if screen else 60)
+        self.timer.setInterval(max(16, round(FRAMES_PER_TICK * frame_ms)))
         self.timer.timeout.connect(self._tick)
 
         lower = QSplitter(Qt.Orientation.Horizontal)
@@ -304,7 +306,7 @@ class RegressionTab(QWidget):
         except RegressionInputError as error:
             self.pause_fit()
             self._show_message(str(error), error=True)
-        self._refresh()
+        self._draw_fit()
 
     def _show_message(self, text: str, error: bool = False) -> None:
         self.status_label.setStyleSheet("color: #e04040; font-weight: bold;" if error else "")
@@ -321,6 +323,10 @@ class RegressionTab(QWidget):
 
     def _refresh(self) -> None:
         self.view_box.scatter.setData(self.fit.x, self.fit.y)
+        self._draw_fit()
+
+    def _draw_fit(self) -> None:
+        """Everything that moves while fitting: curves, numbers, loss curve and loss surface."""
         self._draw_curves()
         self._show_numbers()
         losses = np.maximum(self.fit.losses, 1e-12)
