@@ -246,11 +246,12 @@ class LossSurface:
 def line_loss_surface(x, y, path=(), resolution: int = 96, margin: float = 0.25) -> LossSurface:
     """The loss over a (w, b) window holding the least-squares optimum and the whole ``path``."""
     x, y = _as_points(x, y)
-    corners = np.array([closed_form_line(x, y), *path])
+    visited = np.array([closed_form_line(x, y), *path])
+    # At least the slopes and intercepts that move the line by about the spread of the points.
     spread_y = max(y.std(), 1e-3 * max(1.0, np.abs(y).max()))
     natural = np.array([spread_y / np.ptp(x), spread_y * (1 + np.abs(x).mean() / np.ptp(x))])
-    half = np.maximum(np.ptp(corners, axis=0) * (0.5 + margin), natural)
-    center = (corners.max(axis=0) + corners.min(axis=0)) / 2
+    half = np.maximum(np.ptp(visited, axis=0) * (0.5 + margin), natural)
+    center = (visited.max(axis=0) + visited.min(axis=0)) / 2
     w, b = (np.linspace(c - h, c + h, resolution) for c, h in zip(center, half))
     # mean((y - wx - b)²) expanded in the sums of x, y, x², xy, y² so the grid costs nothing.
     mx, my, mxx, mxy, myy = x.mean(), y.mean(), (x * x).mean(), (x * y).mean(), (y * y).mean()

@@ -109,7 +109,7 @@ class RegressionTab(QWidget):
         self.surface_image = pg.ImageItem()
         self.surface_plot.addItem(self.surface_image)
         self.surface_colors = self.surface_plot.getPlotItem().addColorBar(
-            self.surface_image, colorMap="viridis", label="log₁₀ MSE", interactive=False)
+            self.surface_image, colorMap="viridis", interactive=False)
         self.descent_path = self.surface_plot.plot(pen=pg.mkPen("w", width=2))
         self.descent_head = self.surface_plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush="w")
         self.surface_minimum = self.surface_plot.plot(pen=None, symbol="star", symbolSize=16,
@@ -182,14 +182,14 @@ class RegressionTab(QWidget):
         self.fit_button = QPushButton("Fit")
         self.fit_button.setObjectName("fitButton")
         self.fit_button.clicked.connect(self.start_fit)
-        self.pause_button = QPushButton("Pause")
-        self.pause_button.clicked.connect(self.pause_fit)
+        pause = QPushButton("Pause")
+        pause.clicked.connect(self.pause_fit)
         step = QPushButton("Step")
         step.clicked.connect(self.step_once)
         reset = QPushButton("Reset")
         reset.clicked.connect(self.reset_fit)
         buttons = QHBoxLayout()
-        for button in (self.fit_button, self.pause_button, step, reset):
+        for button in (self.fit_button, pause, step, reset):
             buttons.addWidget(button)
         form.addRow(buttons)
 
@@ -264,7 +264,8 @@ class RegressionTab(QWidget):
         self.degree_box.setEnabled(kind == "polynomial")
         self.activation_box.setEnabled(kind == "network")
         try:
-            fit = RegressionFit(kind, degree=self.degree_box.value(), activation=self.activation_box.currentText().lower(),
+            fit = RegressionFit(kind, degree=self.degree_box.value(),
+                                activation=self.activation_box.currentText().lower(),
                                 optimizer=self.optimizer_box.currentText().lower(), lr=self.lr_box.value(), seed=None)
         except RegressionInputError as error:
             self._show_message(str(error), error=True)
@@ -348,13 +349,16 @@ class RegressionTab(QWidget):
 
     def _show_numbers(self) -> None:
         fit = self.fit
-        if fit.kind == "line" and fit.scaling is not None:
+        if fit.kind != "line":
+            self.slope_label.setText("slope w: straight line only")
+            self.intercept_label.setText("intercept b: straight line only")
+        elif fit.scaling is None:
+            self.slope_label.setText("slope w = —")
+            self.intercept_label.setText("intercept b = —")
+        else:
             w, b = fit.line_parameters()
             self.slope_label.setText(f"slope w = {w:.5g}")
             self.intercept_label.setText(f"intercept b = {b:.5g}")
-        else:
-            self.slope_label.setText("slope w: straight line only")
-            self.intercept_label.setText("intercept b: straight line only")
         self.parameters_label.setText(f"parameters: {fit.parameter_count()}")
         self.step_label.setText(f"step: {fit.steps}")
         self.loss_label.setText(f"loss (MSE): {fit.losses[-1]:.5g}" if fit.losses else "loss (MSE): —")
@@ -364,24 +368,24 @@ class RegressionTab(QWidget):
 
     def _draw_surface(self) -> None:
         """Heat map of the loss over (w, b) with the path gradient descent has taken."""
-        is_line, has_points = self.fit.kind == "line", self._least_squares() is not None
+        best = self._least_squares()
+        is_line, has_points = self.fit.kind == "line", best is not None
         for item in (self.surface_image, self.surface_colors, self.descent_path, self.descent_head,
                      self.surface_minimum):
             item.setVisible(is_line and has_points)
         if not is_line:
-            self.surface_plot.setTitle("Loss surface over (w, b): straight line only", size="9pt")
+            self.surface_plot.setTitle("Loss surface: straight line only", size="9pt")
             return
         if not has_points:
-            self.surface_plot.setTitle("Loss surface over (w, b): add two points with different x", size="9pt")
+            self.surface_plot.setTitle("Loss surface: add 2 points, distinct x", size="9pt")
             return
-        self.surface_plot.setTitle("Loss MSE(w, b): descent path, ★ least squares", size="9pt")
-        surface = line_loss_surface(self.fit.x, self.fit.y, self.fit.path or [self.fit.line_parameters()])
+        self.surface_plot.setTitle("log₁₀ MSE over (w, b): descent path, ★ optimum", size="9pt")
+        path = np.array(self.fit.path or [self.fit.line_parameters()])
+        surface = line_loss_surface(self.fit.x, self.fit.y, path)
         log_loss = np.log10(surface.loss + 1e-12)
         self.surface_image.setImage(log_loss, autoLevels=False)
-        self.surface_image.setRect(surface.w[0], surface.b[0], surface.w[-1] - surface.w[0], surface.b[-1] - surface.b[0])
+        self.surface_image.setRect(surface.w[0], surface.b[0], np.ptp(surface.w), np.ptp(surface.b))
         self.surface_colors.setLevels((float(log_loss.min()), float(log_loss.max())))
-        path = np.array(self.fit.path or [self.fit.line_parameters()])
         self.descent_path.setData(path[:, 0], path[:, 1])
         self.descent_head.setData(path[-1:, 0], path[-1:, 1])
-        best_w, best_b = self._least_squares()
-        self.surface_minimum.setData([best_w], [best_b])
+        self.surface_minimum.setData([best[0]], [best[1]])
