@@ -141,6 +141,7 @@ def test_bad_points_give_a_message_not_an_exception(tab, qtbot, x, y, message):
     assert message in tab.status_label.text()
     assert tab.fit.steps == 0
     qtbot.mouseClick(tab.plot.viewport(), Qt.MouseButton.LeftButton, pos=viewport_position(tab, 5.0, 5.0))
+    assert len(tab.points()[0]) == len(x) + 1  # the tab still takes clicks
 
 
 def test_too_large_learning_rate_stops_the_fit_and_says_lower_it(tab, qtbot):
