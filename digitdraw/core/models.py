@@ -72,22 +72,23 @@ def _conv_block(in_channels: int, out_channels: int) -> nn.Sequential:
 
 @register("digitnet", "digitdraw's default: three small conv blocks with batch norm, fast on a CPU")
 class DigitNet(nn.Module):
-    """A compact CNN: 28 -> 14 -> 7 -> 3 with batch norm, ~50k parameters."""
+    """A compact CNN: three conv blocks at 28, 14 and 7 pixels, each halved by max-pooling."""
 
-    def __init__(self, width: int = 24):
+    def __init__(self, widths: tuple[int, int, int] = (16, 32, 64)):
         super().__init__()
+        first, second, third = widths
         self.features = nn.Sequential(
-            _conv_block(1, width),
+            _conv_block(1, first),
             nn.MaxPool2d(2),
-            _conv_block(width, 2 * width),
+            _conv_block(first, second),
             nn.MaxPool2d(2),
-            _conv_block(2 * width, 4 * width),
+            _conv_block(second, third),
             nn.MaxPool2d(2),
         )
         self.classifier = nn.Sequential(
             nn.Flatten(),
             nn.Dropout(0.2),
-            nn.Linear(4 * width * 3 * 3, 10),
+            nn.Linear(third * 3 * 3, 10),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -155,7 +155,7 @@ def train(
     torch.manual_seed(config.seed)
     generator = torch.Generator(device=device).manual_seed(config.seed)
     try:
-        model = (model or build_model(config.arch)).to(device).train()
+        model = (model or build_model(config.arch)).to(device, memory_format=torch.channels_last).train()
         images, labels = train_data.images.to(device), train_data.labels.to(device)
     except torch.OutOfMemoryError:
         raise TrainingError(f"out of memory on {device}: try a smaller batch size or the CPU") from None
@@ -191,10 +191,10 @@ def train(
                 x = images[batch][:, None].float() / 255.0
                 if augmentation:
                     x = augmentation(x, generator)
-                x = (x - MNIST_MEAN) / MNIST_STD
+                x = ((x - MNIST_MEAN) / MNIST_STD).contiguous(memory_format=torch.channels_last)
                 output = model(x)
                 loss = _loss(output, labels[batch], config.label_smoothing)
-                loss_value = float(loss)
+                loss_value = loss.item()
                 if not math.isfinite(loss_value):
                     model.load_state_dict(last_good)
                     status = "diverged"
