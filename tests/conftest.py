@@ -1,4 +1,4 @@
-"""Shared test set-up: headless Qt, throw-away settings, MNIST from the shared folder."""
+"""Shared test set-up: headless Qt, throw-away settings, MNIST found as the app finds it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -30,20 +28,19 @@ def isolated_settings(tmp_path_factory, request):
 
 
 @pytest.fixture(scope="session")
-def data_dir() -> Path:
-    """The MNIST folder: $DIGITDRAW_DATA, else ../shared/data beside the project."""
-    path = Path(os.environ.get("DIGITDRAW_DATA") or ROOT.parent / "shared" / "data")
-    from digitdraw.core.data import missing_files
+def mnist():
+    """(train, test) MNIST splits as tensors, loaded once per test session (downloaded if need be)."""
+    from digitdraw.core.data import DataMissingError, load_mnist
 
-    missing = missing_files(path)
-    if missing:
-        pytest.fail(f"MNIST is missing from {path}/MNIST/raw ({', '.join(missing)}); set DIGITDRAW_DATA")
-    return path
+    try:
+        return load_mnist(None)
+    except DataMissingError as exc:
+        pytest.fail(f"{exc} (tests find MNIST like the app: $DIGITDRAW_DATA, else the user cache)")
 
 
 @pytest.fixture(scope="session")
-def mnist(data_dir):
-    """(train, test) MNIST splits as tensors, loaded once per test session."""
-    from digitdraw.core.data import load_mnist
+def data_dir(mnist) -> Path:
+    """The folder that holds MNIST/raw, as the app finds it."""
+    from digitdraw.core.data import resolve_data_dir
 
-    return load_mnist(data_dir, download=False)
+    return resolve_data_dir(None)
