@@ -85,9 +85,10 @@ class TrainTab(QWidget):
 
         self.epochs_spin = QSpinBox(objectName="epochs", minimum=1, maximum=100)
         self.batch_spin = QSpinBox(objectName="batch_size", minimum=8, maximum=4096, singleStep=32)
-        self.lr_spin = QDoubleSpinBox(objectName="lr", decimals=4, minimum=0.0001, maximum=100.0)
+        self.lr_spin = QDoubleSpinBox(objectName="lr", decimals=4, minimum=0.0001, maximum=1_000_000.0)
+        self.lr_spin.setGroupSeparatorShown(True)
         self.lr_spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-        self.lr_spin.setToolTip("Learning rate: how big a step the optimizer takes. Try 100 to see training diverge.")
+        self.lr_spin.setToolTip("Learning rate: how big a step the optimizer takes. Try 1,000,000 to see training diverge.")
         self.optimizer_combo = QComboBox(objectName="optimizer")
         self.optimizer_combo.addItems(list(OPTIMIZERS))
         self.schedule_combo = QComboBox(objectName="schedule")
