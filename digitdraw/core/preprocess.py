@@ -23,12 +23,14 @@ BOX = 20.0
 CENTRE = 14.0
 PEN_RADIUS = 1.2  # half the stroke width of an average MNIST digit, in output pixels
 EDGE_SOFTNESS = 1.4  # width in pixels of the anti-aliased ramp at a stroke's edge
+# Stroke widths of MNIST test digits in output pixels, as measured by stroke_width() at the work scale:
+MNIST_WIDTHS = (1.5, 3.0)  # left alone: MNIST's 20th to 95th percentile
+MNIST_MEDIAN_WIDTH = 1.9
 MIN_EXTENT_FRACTION = 0.04  # ink smaller than this fraction of the drawing area is "nothing"
 _WORK_BOX = 80  # resolution at which images are thinned or thickened (4x the 20 px box)
 
 Stroke = Sequence[tuple[float, float]]
 
-_PIXEL_Y, _PIXEL_X = (g.reshape(-1, 1) for g in np.mgrid[0:SIZE, 0:SIZE].astype(np.float32))  # (784, 1) each
 
 
 def strokes_to_image(strokes: Sequence[Stroke], area_size: float) -> torch.Tensor | None:
@@ -47,14 +49,14 @@ def strokes_to_image(strokes: Sequence[Stroke], area_size: float) -> torch.Tenso
         return None
     scale = (BOX - 2 * PEN_RADIUS) / extent
     mid = (low + high) / 2
-    segments = _segments([(a - mid) * scale + CENTRE for a in arrays], min_step=0.35)
+    segments = _segments([(a - mid) * scale + CENTRE for a in arrays], min_step=0.6)
     segments += CENTRE - _segments_centre_of_mass(segments)
     return _render(segments)
 
 
 def image_to_image(pixels: np.ndarray | torch.Tensor) -> torch.Tensor | None:
     """Preprocess a picture of a digit of any size: grey or colour, dark-on-light or light-on-dark."""
-    ink = _ink_from_pixels(torch.as_tensor(np.asarray(pixels)))
+    ink = _ink_from_pixels(pixels if isinstance(pixels, torch.Tensor) else torch.from_numpy(np.array(pixels)))
     if ink is None:
         return None
     crop = _crop_to_ink(ink)
@@ -127,13 +129,19 @@ def stroke_width(ink: torch.Tensor) -> float:
 
 
 def _normalise_stroke_width(work: torch.Tensor) -> torch.Tensor:
-    """Thin fat strokes and thicken hairlines so they look like MNIST's at the 80 px scale."""
-    target = 2 * PEN_RADIUS * _WORK_BOX / BOX
+    """Thin fat strokes and thicken hairlines to an MNIST width, at the 80 px scale.
+
+    Strokes already as wide as MNIST's are left alone, so an MNIST digit comes out unchanged.
+    """
+    per_output_pixel = _WORK_BOX / BOX
+    inked = work[work > 0.05]
+    if len(inked):  # hairlines fade when scaled down: bring their ink back to full strength
+        work = (work / torch.quantile(inked, 0.9).clamp(min=0.05)).clamp(0, 1)
     width = stroke_width(work)
-    if width == 0:
+    if width == 0 or MNIST_WIDTHS[0] <= width / per_output_pixel <= MNIST_WIDTHS[1]:
         return work
-    steps = round((width - target) / 2)
-    if abs(width - target) < 0.35 * target or steps == 0:
+    steps = round((width - MNIST_MEDIAN_WIDTH * per_output_pixel) / 2)
+    if steps == 0:
         return work
     image = work[None, None]
     if steps > 0:  # erode, but never so far that the digit disappears
@@ -175,29 +183,36 @@ def _segments_centre_of_mass(segments: np.ndarray) -> np.ndarray:
 
 
 def _segments(strokes: list[np.ndarray], min_step: float) -> np.ndarray:
-    """Line segments (K, 2, 2) of all strokes, dropping points closer than ``min_step`` to the last kept."""
+    """Line segments (K, 2, 2) of all strokes, keeping a point each time the pen has moved ``min_step`` along it."""
     segments = []
     for points in strokes:
-        kept = [points[0]]
-        for point in points[1:]:
-            if np.abs(point - kept[-1]).max() >= min_step:
-                kept.append(point)
-        if len(kept) == 1:  # a dot: a segment of length zero
-            kept.append(kept[0])
-        kept = np.stack(kept)
+        travelled = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+        step_index = np.floor(travelled / min_step)
+        keep = np.flatnonzero(np.diff(step_index, prepend=-1.0) > 0)
+        if keep[-1] != len(points) - 1:
+            keep = np.append(keep, len(points) - 1)
+        kept = points[keep] if len(keep) > 1 else points[[0, 0]]  # a dot: a segment of length zero
         segments.append(np.stack([kept[:-1], kept[1:]], axis=1))
     return np.concatenate(segments).astype(np.float32)
 
 
 def _render(segments: np.ndarray) -> torch.Tensor:
-    """Anti-aliased ink of round-capped segments (K, 2, 2) of radius ``PEN_RADIUS`` on the 28x28 grid."""
+    """Anti-aliased ink of round-capped segments (K, 2, 2) of radius ``PEN_RADIUS`` on the 28x28 grid.
+
+    Only the pixels near the segments' bounding box are computed: the strokes path must stay fast.
+    """
+    reach = PEN_RADIUS + EDGE_SOFTNESS / 2
+    low = np.clip(np.floor(segments.reshape(-1, 2).min(axis=0) - reach), 0, SIZE - 1).astype(int)
+    high = np.clip(np.ceil(segments.reshape(-1, 2).max(axis=0) + reach), 0, SIZE - 1).astype(int)
+    pixel_y, pixel_x = np.mgrid[low[1] : high[1] + 1, low[0] : high[0] + 1].astype(np.float32)
     start_x, start_y = segments[:, 0, 0], segments[:, 0, 1]
     dx, dy = segments[:, 1, 0] - start_x, segments[:, 1, 1] - start_y
     inverse_length2 = 1.0 / np.maximum(dx * dx + dy * dy, 1e-12)
-    rel_x, rel_y = _PIXEL_X - start_x, _PIXEL_Y - start_y  # (784, K)
+    rel_x, rel_y = pixel_x.reshape(-1, 1) - start_x, pixel_y.reshape(-1, 1) - start_y  # (pixels, K)
     t = np.clip((rel_x * dx + rel_y * dy) * inverse_length2, 0.0, 1.0)
     rel_x -= t * dx
     rel_y -= t * dy
     distance = np.sqrt((rel_x * rel_x + rel_y * rel_y).min(axis=1))
-    ink = np.clip((PEN_RADIUS - distance) / EDGE_SOFTNESS + 0.5, 0.0, 1.0)
-    return torch.from_numpy(ink.reshape(SIZE, SIZE).astype(np.float32))
+    ink = np.zeros((SIZE, SIZE), dtype=np.float32)
+    ink[low[1] : high[1] + 1, low[0] : high[0] + 1] = np.clip((PEN_RADIUS - distance) / EDGE_SOFTNESS + 0.5, 0.0, 1.0).reshape(pixel_x.shape)
+    return torch.from_numpy(ink)
