@@ -1,0 +1,373 @@
+"""The Draw tab: draw a digit and watch the network read it as you draw."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+import torch
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QColor, QFont, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.checkpoints import CheckpointError
+from ..core.devices import available_devices, device_label
+from ..core.imageio import ImageReadError, read_image
+from ..core.inference import Classifier, Prediction
+from ..core.preprocess import image_to_image, strokes_to_image
+from .canvas import Canvas
+
+SETTLE_MS = 30  # predict this long after the last change
+MOVING_INTERVAL_S = 0.05  # and at most this often while the pen is moving
+NETWORK_VIEW_SIZE = 196  # the 28x28 input shown enlarged 7x
+IMAGE_FILES = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
+BAR_COLOUR, TOP_BAR_COLOUR = QColor("#9db4d6"), QColor("#1f5fbf")
+
+
+class DrawTab(QWidget):
+    """Canvas on the left; the network's answer, its input and the controls on the right."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFont(_font(11))  # readable on a projector
+        self.setAcceptDrops(True)
+        self.classifier: Classifier | None = None
+        self._device = self._remembered_device()
+        self._last_prediction_at = 0.0
+        self._build()
+        self._timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._timer.timeout.connect(self.predict_now)
+        self.canvas.strokes_changed.connect(self._strokes_changed)
+        self._actions = self._build_actions()
+        try:
+            self.set_classifier(Classifier.load())
+        except (CheckpointError, ValueError, OSError) as exc:
+            self._show_model_error(f"The shipped model could not be loaded: {exc}")
+        self._show_prediction(None, None)
+
+    # --- the contract with the main window ---------------------------------------------------
+
+    def set_classifier(self, classifier: Classifier) -> None:
+        """Use ``classifier`` from now on, on the device chosen in this tab."""
+        try:
+            classifier.to(self._device)
+        except ValueError:
+            self._device = classifier.device
+        classifier.predict(torch.zeros(28, 28))  # warm up, so the first timing shown is a real one
+        self.classifier = classifier
+        self.model_label.setText(self._model_description(classifier))
+        self.predict_now()
+
+    def file_actions(self) -> list[QAction]:
+        return list(self._actions)
+
+    def shutdown(self) -> None:
+        self._timer.stop()
+
+    # --- actions that take a path (the menu asks for it with a dialog) -----------------------
+
+    def open_image(self, path: str | Path) -> bool:
+        """Classify an image file and show it on the canvas; a message in the tab if it fails."""
+        try:
+            pixels = read_image(path)
+            image = image_to_image(pixels)
+        except (ImageReadError, ValueError) as exc:
+            self._show_message(f"Cannot open {Path(path).name}: {exc}", error=True)
+            return False
+        self.canvas.show_picture(_qimage_from_pixels(pixels))
+        if image is None:
+            self._show_prediction(None, None)
+            self._show_message(f"{Path(path).name}: nothing to classify, the image holds no digit.", error=True)
+        else:
+            self._classify(image, preprocess_seconds=0.0)
+            self._show_message(f"Showing {Path(path).name}. Draw or press Esc to go back to drawing.")
+        return True
+
+    def save_drawing(self, path: str | Path) -> bool:
+        """Save what the canvas shows as a PNG file."""
+        path = Path(path)
+        if path.suffix.lower() != ".png":
+            path = path.with_suffix(path.suffix + ".png") if path.suffix else path.with_suffix(".png")
+        if not self.canvas.drawing_image().save(str(path), "PNG"):
+            self._show_message(f"Could not write {path}.", error=True)
+            return False
+        self._show_message(f"Saved {path.name}.")
+        return True
+
+    def load_model(self, path: str | Path) -> bool:
+        """Use a checkpoint file; a message in the tab if it is not a usable model."""
+        try:
+            classifier = Classifier.load(path, self._device)
+        except (CheckpointError, ValueError, OSError) as exc:
+            self._show_message(str(exc), error=True)
+            return False
+        self.set_classifier(classifier)
+        self._show_message(f"Loaded {Path(path).name}.")
+        return True
+
+    # --- prediction --------------------------------------------------------------------------
+
+    def predict_now(self) -> None:
+        """Classify the current strokes (if no picture is shown)."""
+        self._timer.stop()
+        if self.canvas.picture() is not None:
+            return
+        self._last_prediction_at = time.perf_counter()
+        start = time.perf_counter()
+        image = strokes_to_image(self.canvas.strokes(), area_size=self.canvas.area_size())
+        if image is None:
+            self._show_prediction(None, None)
+            return
+        self._classify(image, preprocess_seconds=time.perf_counter() - start)
+
+    def _strokes_changed(self) -> None:
+        if self.canvas.picture() is None and not self.canvas.strokes():
+            self._show_message("")
+        moving_long_enough = time.perf_counter() - self._last_prediction_at >= MOVING_INTERVAL_S
+        if self.canvas.is_drawing() and moving_long_enough:
+            self.predict_now()
+        else:
+            self._timer.start()
+
+    def _classify(self, image: torch.Tensor, preprocess_seconds: float) -> None:
+        if self.classifier is None:
+            self._show_prediction(image, None)
+            return
+        prediction = self.classifier.predict(image)
+        self._show_prediction(image, prediction)
+        self.timing_label.setText(
+            f"{1000 * (preprocess_seconds + prediction.seconds):.1f} ms "
+            f"(preprocess {1000 * preprocess_seconds:.1f} + network {1000 * prediction.seconds:.1f})"
+        )
+
+    def _show_prediction(self, image: torch.Tensor | None, prediction: Prediction | None) -> None:
+        self._show_network_input(image)
+        if prediction is None:
+            self.prediction_label.setText("–")
+            self.unsure_label.setText("")
+            self.confidence_label.setText("nothing to classify" if image is None or self.classifier else "no model loaded")
+            self.bars.setOpts(height=np.zeros(10), brushes=[BAR_COLOUR] * 10)
+            return
+        self.prediction_label.setText(str(prediction.digit))
+        self.unsure_label.setText("not sure" if prediction.unsure else "")
+        self.confidence_label.setText(f"{prediction.confidence:.0%} sure")
+        brushes = [TOP_BAR_COLOUR if digit == prediction.digit else BAR_COLOUR for digit in range(10)]
+        self.bars.setOpts(height=np.asarray(prediction.probabilities), brushes=brushes)
+
+    def _show_network_input(self, image: torch.Tensor | None) -> None:
+        pixels = np.zeros((28, 28), np.uint8) if image is None else (image.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
+        picture = QImage(np.ascontiguousarray(pixels).data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
+        self.network_view.setPixmap(
+            QPixmap.fromImage(picture).scaled(NETWORK_VIEW_SIZE, NETWORK_VIEW_SIZE, mode=Qt.TransformationMode.FastTransformation)
+        )
+
+    # --- devices, models, messages -----------------------------------------------------------
+
+    def _remembered_device(self) -> str:
+        device = QSettings().value("draw/device", "cpu")
+        return device if device in available_devices() else "cpu"
+
+    def _device_chosen(self, index: int) -> None:
+        device = self.device_selector.itemData(index)
+        if self.classifier is not None:
+            try:
+                self.classifier.to(device)
+            except (ValueError, RuntimeError) as exc:
+                self._show_message(f"Cannot use {device}: {exc}", error=True)
+                self.device_selector.setCurrentIndex(self.device_selector.findData(self._device))
+                return
+        self._device = device
+        QSettings().setValue("draw/device", device)
+        self.predict_now()
+
+    @staticmethod
+    def _model_description(classifier: Classifier) -> str:
+        accuracy = classifier.checkpoint.test_accuracy
+        accuracy_text = f"{accuracy:.2%} on the MNIST test set" if accuracy is not None else "test accuracy unknown"
+        name = Path(classifier.source).name if classifier.source else "trained in this session"
+        return f"{classifier.arch} · {accuracy_text}\n{name}"
+
+    def _show_model_error(self, message: str) -> None:
+        self.model_label.setText("no model loaded")
+        self._show_message(message, error=True)
+
+    def _show_message(self, text: str, error: bool = False) -> None:
+        self.message_label.setStyleSheet("color: #b3261e;" if error else "color: #444;")
+        self.message_label.setText(text)
+
+    # --- building the widgets ----------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.canvas = Canvas()
+        self.prediction_label = QLabel("–", objectName="predictionLabel", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.prediction_label.setFont(_font(100, bold=True))
+        self.prediction_label.setMinimumWidth(150)
+        self.unsure_label = QLabel("", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.unsure_label.setFont(_font(16, bold=True))
+        self.unsure_label.setStyleSheet("color: #c25e00;")
+        self.confidence_label = QLabel("", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.confidence_label.setFont(_font(13))
+        self.network_view = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.network_view.setFixedSize(NETWORK_VIEW_SIZE, NETWORK_VIEW_SIZE)
+        self.network_view.setToolTip("The 28×28 image the network receives, enlarged")
+        self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush=BAR_COLOUR, pen=None)
+        self.chart = self._build_chart()
+        self.device_selector = QComboBox(objectName="deviceSelector")
+        for device in available_devices():
+            self.device_selector.addItem(device_label(device), device)
+        self.device_selector.setCurrentIndex(max(0, self.device_selector.findData(self._device)))
+        self.device_selector.currentIndexChanged.connect(self._device_chosen)
+        self.timing_label = QLabel("–")
+        self.model_label = QLabel("loading…", wordWrap=True)
+        self.message_label = QLabel("", wordWrap=True)
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        answer = QVBoxLayout()
+        answer.addWidget(_caption("The network reads"))
+        answer.addWidget(self.prediction_label)
+        answer.addWidget(self.unsure_label)
+        answer.addWidget(self.confidence_label)
+        answer.addStretch(1)
+        seen = QVBoxLayout()
+        seen.addWidget(_caption("What the network sees (28×28)"))
+        seen.addWidget(self.network_view)
+        seen.addStretch(1)
+        top = QHBoxLayout()
+        top.addLayout(answer, 1)
+        top.addSpacing(16)
+        top.addLayout(seen)
+
+        details = QFormLayout()
+        details.addRow("Device:", self.device_selector)
+        details.addRow("Last prediction:", self.timing_label)
+        details.addRow("Model:", self.model_label)
+
+        side = QVBoxLayout()
+        side.addLayout(top)
+        side.addWidget(_caption("Probability of each digit"))
+        side.addWidget(self.chart, 1)
+        side.addSpacing(8)
+        side.addLayout(details)
+
+        left = QVBoxLayout()
+        left.addWidget(self.canvas, 1)
+        left.addLayout(self._build_pen_controls())
+        left.addWidget(self.message_label)
+
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 3)
+        layout.addLayout(side, 2)
+
+    def _build_chart(self) -> pg.PlotWidget:
+        chart = pg.PlotWidget(background="w")
+        chart.addItem(self.bars)
+        chart.setYRange(0, 1, padding=0.02)
+        chart.setXRange(-0.6, 9.6, padding=0)
+        chart.setMouseEnabled(x=False, y=False)
+        chart.hideButtons()
+        chart.setMenuEnabled(False)
+        chart.setMinimumHeight(180)
+        font = _font(12)
+        for name in ("bottom", "left"):
+            axis = chart.getAxis(name)
+            axis.setTextPen("#222")
+            axis.setPen("#666")
+            axis.setStyle(tickFont=font)
+        chart.getAxis("bottom").setTicks([[(d, str(d)) for d in range(10)]])
+        chart.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0, 0.5, 1)]])
+        return chart
+
+    def _build_pen_controls(self) -> QHBoxLayout:
+        pen_slider = QSlider(Qt.Orientation.Horizontal, minimum=2, maximum=48, value=int(self.canvas.pen_width))
+        pen_slider.setToolTip("Pen width in pixels")
+        pen_value = QLabel(f"{pen_slider.value()} px")
+        pen_slider.valueChanged.connect(self.canvas.set_pen_width)
+        pen_slider.valueChanged.connect(lambda value: pen_value.setText(f"{value} px"))
+        self.pen_slider = pen_slider
+        undo_button = QPushButton("Undo (Ctrl+Z)")
+        undo_button.clicked.connect(self.canvas.undo)
+        clear_button = QPushButton("Clear (Esc)")
+        clear_button.clicked.connect(self.canvas.clear)
+        for keys, slot in ((QKeySequence(Qt.Key.Key_Escape), self.canvas.clear), (QKeySequence.StandardKey.Undo, self.canvas.undo)):
+            shortcut = QShortcut(keys, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Pen:"))
+        row.addWidget(pen_slider, 1)
+        row.addWidget(pen_value)
+        row.addSpacing(12)
+        row.addWidget(undo_button)
+        row.addWidget(clear_button)
+        return row
+
+    def _build_actions(self) -> list[QAction]:
+        open_action = QAction("&Open image…", self, shortcut=QKeySequence("Ctrl+O"))
+        open_action.triggered.connect(self._ask_open_image)
+        save_action = QAction("&Save drawing as PNG…", self, shortcut=QKeySequence("Ctrl+S"))
+        save_action.triggered.connect(self._ask_save_drawing)
+        model_action = QAction("&Load model…", self, shortcut=QKeySequence("Ctrl+L"))
+        model_action.triggered.connect(self._ask_load_model)
+        return [open_action, save_action, model_action]
+
+    def _ask_open_image(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image of a digit", "", IMAGE_FILES)
+        if path:
+            self.open_image(path)
+
+    def _ask_save_drawing(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the drawing", "digit.png", "PNG images (*.png)")
+        if path:
+            self.save_drawing(path)
+
+    def _ask_load_model(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load a model", "", "digitdraw checkpoints (*.pt);;All files (*)")
+        if path:
+            self.load_model(path)
+
+    # --- drag and drop -----------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_image(paths[0])
+
+
+def _font(points: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSizeF(points)
+    font.setBold(bold)
+    return font
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setFont(_font(12, bold=True))
+    label.setStyleSheet("color: #555;")
+    return label
+
+
+def _qimage_from_pixels(pixels: np.ndarray) -> QImage:
+    """A QImage copy of uint8 pixels (H, W) grey or (H, W, 3|4) colour, as read by ``read_image``."""
+    pixels = np.ascontiguousarray(pixels)
+    height, width = pixels.shape[:2]
+    formats = {1: QImage.Format.Format_Grayscale8, 3: QImage.Format.Format_RGB888, 4: QImage.Format.Format_RGBA8888}
+    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
+    return QImage(pixels.data, width, height, pixels.strides[0], formats[channels]).copy()

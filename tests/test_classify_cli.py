@@ -1,0 +1,91 @@
+"""``digitdraw classify`` end to end on PNG files written here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from digitdraw.cli import main
+
+
+@pytest.fixture(scope="module")
+def pictures(mnist, tmp_path_factory):
+    """MNIST test digits saved in several ways: {file name: digit}."""
+    folder = tmp_path_factory.mktemp("pictures")
+    test = mnist[1]
+    ways = {
+        "light_on_dark.png": lambda ink: Image.fromarray(ink),
+        "dark_on_light_big.png": lambda ink: Image.fromarray(255 - ink).resize((300, 300), Image.BILINEAR),
+        "colour.png": lambda ink: Image.fromarray(np.stack([255 - ink // 2, 255 - ink, np.full_like(ink, 230)], -1)),
+        "wide_grey_paper.png": lambda ink: Image.fromarray(np.pad(200 - (ink * 0.7).astype(np.uint8), ((5, 5), (60, 10)), constant_values=200)),
+        "rgba.png": lambda ink: Image.fromarray(np.stack([np.zeros_like(ink)] * 3 + [ink], -1), "RGBA").resize((64, 64)),
+    }
+    written = {}
+    for index, (name, write) in enumerate(ways.items()):
+        ink, digit = test.images[index].numpy(), int(test.labels[index])
+        write(ink).save(folder / name)
+        written[str(folder / name)] = digit
+    return written
+
+
+def test_classifies_pictures_of_all_kinds(pictures, capsys):
+    assert main(["classify", *pictures]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == len(pictures)
+    for line, (path, digit) in zip(lines, pictures.items()):
+        assert line.startswith(f"{path}: {digit}"), line
+
+
+def test_json_is_one_object_a_line_with_the_path_as_given(pictures, capsys, tmp_path, monkeypatch):
+    first = next(iter(pictures))
+    monkeypatch.chdir(os.path.dirname(first))
+    relative = os.path.basename(first)
+    assert main(["classify", "--json", relative, f"./{relative}"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert [r["path"] for r in records] == [relative, f"./{relative}"]
+    for record in records:
+        assert set(record) == {"path", "digit", "probabilities"}
+        assert record["digit"] == pictures[first]
+        assert len(record["probabilities"]) == 10 and sum(record["probabilities"]) == pytest.approx(1, abs=1e-4)
+
+
+def test_a_broken_file_gets_an_error_and_the_others_are_still_classified(pictures, tmp_path, capsys):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n truncated")
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.full((40, 40), 255, np.uint8)).save(blank)
+    good = list(pictures)[:2]
+    paths = [good[0], str(broken), str(tmp_path / "missing.png"), str(blank), good[1]]
+    assert main(["classify", "--json", *paths]) == 1
+    records = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert [r["path"] for r in records] == paths
+    assert [("error" in r) for r in records] == [False, True, True, True, False]
+    assert records[0]["digit"] == pictures[good[0]] and records[4]["digit"] == pictures[good[1]]
+    assert "no such file" in records[2]["error"]
+
+
+def test_plain_output_reports_errors_on_stderr(tmp_path, capsys):
+    assert main(["classify", str(tmp_path / "missing.png")]) == 1
+    captured = capsys.readouterr()
+    assert "missing.png: error: no such file" in captured.err
+
+
+def test_a_bad_model_or_device_is_a_clear_error(pictures, tmp_path, capsys):
+    model = tmp_path / "model.pt"
+    model.write_bytes(b"nope")
+    assert main(["classify", "--model", str(model), *pictures]) == 2
+    assert main(["classify", "--device", "cuda:99", *pictures]) == 2
+    assert "cuda:99" in capsys.readouterr().err
+
+
+def test_the_installed_command_runs(pictures):
+    path = next(iter(pictures))
+    result = subprocess.run([sys.executable, "-m", "digitdraw", "classify", "--json", path], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["digit"] == pictures[path]

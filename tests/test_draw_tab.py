@@ -1,0 +1,168 @@
+"""The Draw tab driven with real mouse events, headless."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from digitdraw.core.devices import available_devices
+from digitdraw.core.inference import Classifier
+from digitdraw.ui.draw_tab import DrawTab
+
+from digit_strokes import clear_drawing
+
+LEFT, NONE = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+
+
+@pytest.fixture
+def tab(qtbot):
+    tab = DrawTab()
+    qtbot.addWidget(tab)
+    tab.resize(900, 600)
+    tab.show()
+    qtbot.waitExposed(tab)
+    yield tab
+    tab.shutdown()
+
+
+def send_mouse(canvas, kind, point: QPointF, button, buttons) -> None:
+    """A mouse event with the button held, which QTest.mouseMove cannot send."""
+    event = QMouseEvent(kind, point, canvas.mapToGlobal(point), button, buttons, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(canvas, event)
+
+
+def draw(canvas, strokes) -> None:
+    """Draw strokes given in a square area of side ``canvas.area_size()``, centred on the canvas."""
+    area = canvas.area_size()
+    offset = QPointF((canvas.width() - area) / 2, (canvas.height() - area) / 2)
+    for stroke in strokes:
+        points = [QPointF(x, y) + offset for x, y in stroke]
+        send_mouse(canvas, QEvent.Type.MouseButtonPress, points[0], LEFT, LEFT)
+        for point in points[1:]:
+            send_mouse(canvas, QEvent.Type.MouseMove, point, NONE, LEFT)
+        send_mouse(canvas, QEvent.Type.MouseButtonRelease, points[-1], LEFT, NONE)
+
+
+def shown_digit(tab) -> str:
+    return tab.findChild(type(tab.prediction_label), "predictionLabel").text()
+
+
+def test_clear_drawings_of_each_digit_are_read_right(tab, qtbot):
+    canvas = tab.findChild(type(tab.canvas), "canvas")
+    assert tab.classifier is not None, tab.message_label.text()
+    for digit in range(10):
+        canvas.clear()
+        qtbot.waitUntil(lambda: shown_digit(tab) == "–", timeout=1000)
+        draw(canvas, clear_drawing(digit, area=canvas.area_size()).strokes)
+        qtbot.waitUntil(lambda: shown_digit(tab) == str(digit), timeout=1000)
+
+
+def test_prediction_updates_while_the_pen_is_still_down(tab, qtbot):
+    canvas = tab.canvas
+    stroke = clear_drawing(1, area=canvas.area_size()).strokes[0]
+    send_mouse(canvas, QEvent.Type.MouseButtonPress, QPointF(*stroke[0]), LEFT, LEFT)
+    for point in stroke[1:]:
+        send_mouse(canvas, QEvent.Type.MouseMove, QPointF(*point), NONE, LEFT)
+    qtbot.waitUntil(lambda: shown_digit(tab) != "–", timeout=1000)
+    assert canvas.is_drawing()
+    send_mouse(canvas, QEvent.Type.MouseButtonRelease, QPointF(*stroke[-1]), LEFT, NONE)
+
+
+def test_escape_clears_and_ctrl_z_undoes(tab, qtbot):
+    canvas = tab.canvas
+    canvas.setFocus()
+    four = clear_drawing(4, area=canvas.area_size()).strokes
+    draw(canvas, four)
+    qtbot.waitUntil(lambda: shown_digit(tab) == "4", timeout=1000)
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(canvas.strokes()) == len(four) - 1
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    assert canvas.strokes() == []
+    qtbot.waitUntil(lambda: shown_digit(tab) == "–", timeout=1000)
+
+
+def test_a_tiny_scribble_is_nothing_to_classify(tab, qtbot):
+    draw(tab.canvas, [[(100, 100), (103, 102)]])
+    qtbot.wait(100)
+    assert shown_digit(tab) == "–"
+
+
+def test_device_selector_lists_the_devices_and_switches(tab):
+    selector = tab.findChild(type(tab.device_selector), "deviceSelector")
+    assert [selector.itemData(i) for i in range(selector.count())] == available_devices()
+    selector.setCurrentIndex(selector.count() - 1)
+    assert tab.classifier.device == available_devices()[-1]
+    if selector.count() > 1:
+        assert QSettings().value("draw/device") == available_devices()[-1]
+
+
+@pytest.mark.parametrize(("remembered", "expected"), [(available_devices()[-1], available_devices()[-1]), ("cuda:7", "cpu")])
+def test_the_remembered_device_is_used_if_it_exists(qtbot, remembered, expected):
+    QSettings().setValue("draw/device", remembered)
+    tab = DrawTab()
+    qtbot.addWidget(tab)
+    assert tab.device_selector.currentData() == expected
+    assert tab.classifier.device == expected
+    tab.shutdown()
+
+
+def test_a_new_classifier_keeps_the_chosen_device(tab):
+    tab.device_selector.setCurrentIndex(tab.device_selector.count() - 1)
+    tab.set_classifier(Classifier.load())
+    assert tab.classifier.device == tab.device_selector.currentData()
+
+
+def test_save_a_drawing_and_open_it_again(tab, qtbot, tmp_path):
+    draw(tab.canvas, clear_drawing(7, area=tab.canvas.area_size()).strokes)
+    assert tab.save_drawing(tmp_path / "seven")
+    saved = tmp_path / "seven.png"
+    assert saved.is_file()
+    tab.canvas.clear()
+    assert tab.open_image(saved)
+    assert shown_digit(tab) == "7"
+    assert tab.canvas.picture() is not None
+    tab.canvas.clear()
+    assert tab.canvas.picture() is None
+
+
+def test_open_an_mnist_digit_written_light_on_dark(tab, mnist, tmp_path):
+    test = mnist[1]
+    path = tmp_path / "digit.png"
+    Image.fromarray(test.images[0].numpy()).resize((140, 140)).save(path)
+    assert tab.open_image(path)
+    assert shown_digit(tab) == str(int(test.labels[0]))
+
+
+@pytest.mark.parametrize("content", [b"not a picture at all", b""], ids=["garbage", "empty"])
+def test_a_bad_image_file_gives_a_message(tab, tmp_path, content):
+    path = tmp_path / "broken.png"
+    path.write_bytes(content)
+    assert not tab.open_image(path)
+    assert "broken.png" in tab.message_label.text()
+    assert not tab.open_image(tmp_path / "missing.png")
+
+
+def test_a_blank_image_is_nothing_to_classify(tab, tmp_path):
+    path = tmp_path / "blank.png"
+    Image.fromarray(np.full((60, 60), 255, np.uint8)).save(path)
+    assert tab.open_image(path)
+    assert shown_digit(tab) == "–"
+    assert "nothing to classify" in tab.message_label.text()
+
+
+def test_a_bad_model_file_gives_a_message_and_keeps_the_old_model(tab, tmp_path):
+    before = tab.classifier
+    path = tmp_path / "model.pt"
+    path.write_bytes(b"garbage")
+    assert not tab.load_model(path)
+    assert tab.classifier is before
+    assert "model.pt" in tab.message_label.text()
+
+
+def test_file_actions_have_their_shortcuts(tab):
+    shortcuts = {action.text(): action.shortcut().toString() for action in tab.file_actions()}
+    assert shortcuts == {"&Open image…": "Ctrl+O", "&Save drawing as PNG…": "Ctrl+S", "&Load model…": "Ctrl+L"}
