@@ -284,6 +284,10 @@ class RegressionTab(QWidget):
         self._fitting = False
         self.timer.stop()
 
+    def shutdown(self) -> None:
+        """Stop fitting; called when the window closes."""
+        self.pause_fit()
+
     def step_once(self) -> None:
         self.pause_fit()
         self._advance(1)
