@@ -1,0 +1,103 @@
+"""Accuracy of the shipped model on scripted drawn digits of many shapes, pens and sizes.
+
+Most drawings go straight through ``strokes_to_image``; a share is drawn with mouse events on the
+real canvas widget offscreen, and classified both from its strokes and from the picture it shows
+(the pen's width then matters, as for an opened image file).
+Run: QT_QPA_PLATFORM=offscreen python benchmarks/drawn_accuracy.py [--count N] [--canvas M]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from digit_strokes import drawings  # noqa: E402
+
+from digitdraw.core.inference import Classifier  # noqa: E402
+from digitdraw.core.preprocess import image_to_image, strokes_to_image  # noqa: E402
+
+
+def classify(classifier: Classifier, images: list[torch.Tensor | None]) -> np.ndarray:
+    """Predicted digits; -1 where preprocessing found nothing to classify."""
+    found = [i for i, image in enumerate(images) if image is not None]
+    digits = np.full(len(images), -1)
+    if found:
+        predictions = classifier.predict_batch(torch.stack([images[i] for i in found]))
+        digits[found] = [p.digit for p in predictions]
+    return digits
+
+
+def on_canvas(drawings_list, size: int = 420):
+    """Draw each drawing with mouse events on the app's canvas; return (strokes images, picture images)."""
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from digitdraw.ui.canvas import Canvas
+
+    app = QApplication.instance() or QApplication([])
+    canvas = Canvas()
+    canvas.resize(size, size)
+    canvas.show()
+    app.processEvents()
+    left, held, none = Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    from_strokes, from_pictures = [], []
+    for drawing in drawings_list:
+        canvas.clear()
+        canvas.set_pen_width(drawing.pen_width * size / 280)
+        for stroke in drawing.strokes:
+            points = [QPointF(x * size / 280, y * size / 280) for x, y in stroke]
+            for kind, point, button, buttons in (
+                [(QEvent.Type.MouseButtonPress, points[0], left, held)]
+                + [(QEvent.Type.MouseMove, p, none, held) for p in points[1:]]
+                + [(QEvent.Type.MouseButtonRelease, points[-1], left, none)]
+            ):
+                QApplication.sendEvent(canvas, QMouseEvent(kind, point, canvas.mapToGlobal(point), button, buttons, Qt.KeyboardModifier.NoModifier))
+        from_strokes.append(strokes_to_image(canvas.strokes(), canvas.area_size()))
+        picture = canvas.drawing_image().convertToFormat(canvas.drawing_image().Format.Format_Grayscale8)
+        pixels = np.frombuffer(picture.constBits(), np.uint8).reshape(picture.height(), picture.bytesPerLine())[:, : picture.width()]
+        from_pictures.append(image_to_image(pixels.copy()))
+    canvas.close()
+    return from_strokes, from_pictures
+
+
+def report(name: str, labels: np.ndarray, predicted: np.ndarray) -> None:
+    accuracy = (labels == predicted).mean()
+    print(f"\n{name}: {accuracy:.2%} of {len(labels)} ({(predicted == -1).sum()} found nothing to classify)")
+    print("per digit: " + "  ".join(f"{d}:{(predicted[labels == d] == d).mean():.1%}" for d in range(10)))
+    print("confusion (rows: drawn, columns: read; last column: nothing)")
+    print("      " + " ".join(f"{d:>4}" for d in range(10)) + "    –")
+    for digit in range(10):
+        row = predicted[labels == digit]
+        print(f"  {digit}:  " + " ".join(f"{(row == d).sum():>4}" for d in list(range(10)) + [-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=5000, help="drawings through strokes_to_image")
+    parser.add_argument("--canvas", type=int, default=500, help="drawings through the canvas widget")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    classifier = Classifier.load()
+    print(f"model: {classifier.arch}, MNIST test accuracy {classifier.checkpoint.test_accuracy:.2%} ({classifier.source})")
+    bulk = drawings(args.count, seed=args.seed)
+    labels = np.array([d.digit for d in bulk])
+    report("strokes_to_image", labels, classify(classifier, [strokes_to_image(d.strokes, 280) for d in bulk]))
+    if args.canvas:
+        drawn = drawings(args.canvas, seed=args.seed + 1)
+        labels = np.array([d.digit for d in drawn])
+        from_strokes, from_pictures = on_canvas(drawn)
+        report("canvas widget, its strokes", labels, classify(classifier, from_strokes))
+        report("canvas widget, its picture (pen width matters)", labels, classify(classifier, from_pictures))
+
+
+if __name__ == "__main__":
+    main()

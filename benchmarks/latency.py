@@ -1,0 +1,66 @@
+"""Strokes to probabilities on the CPU: median and 99th percentile, default model and ``classic``.
+
+Run: python benchmarks/latency.py [--count N] [--threads T] [--classic PATH]
+One image at a time is too little work to share between threads: on a busy machine a single
+intra-op thread (--threads 1) is much faster than the default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from digit_strokes import drawings  # noqa: E402
+
+from digitdraw.core.checkpoints import Checkpoint  # noqa: E402
+from digitdraw.core.inference import Classifier  # noqa: E402
+from digitdraw.core.models import build_model  # noqa: E402
+from digitdraw.core.preprocess import strokes_to_image  # noqa: E402
+
+AREA = 480.0
+
+
+def measure(classifier: Classifier, strokes_list, warmup: int = 30) -> np.ndarray:
+    """Milliseconds from strokes to probabilities, one drawing at a time."""
+    for strokes in strokes_list[:warmup]:
+        classifier.predict(strokes_to_image(strokes, AREA))
+    times = []
+    for strokes in strokes_list:
+        start = time.perf_counter()
+        classifier.predict(strokes_to_image(strokes, AREA)).probabilities
+        times.append(time.perf_counter() - start)
+    return np.array(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--classic", help="a trained classic checkpoint (default: a freshly built classic network)")
+    parser.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
+    args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    strokes_list = [d.strokes for d in drawings(args.count, seed=7, area=AREA)]
+    points = np.mean([sum(len(s) for s in strokes) for strokes in strokes_list])
+    print(f"{args.count} scripted drawings, {points:.0f} points each on average; torch {torch.__version__}, "
+          f"{torch.get_num_threads()} threads, CPU")
+    default = Classifier.load()
+    if args.classic:
+        classic, classic_note = Classifier.load(args.classic), args.classic
+    else:
+        classic = Classifier(Checkpoint.from_model("classic", build_model("classic")))
+        classic_note = "freshly built, untrained (no classic checkpoint given; timing does not depend on weights)"
+    for name, classifier, note in (("default", default, f"{default.arch}, shipped"), ("classic", classic, classic_note)):
+        ms = measure(classifier, strokes_list)
+        print(f"{name:8s} median {np.median(ms):5.2f} ms  p99 {np.percentile(ms, 99):5.2f} ms  ({note})")
+
+
+if __name__ == "__main__":
+    main()
