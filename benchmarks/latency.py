@@ -1,8 +1,8 @@
 """Strokes to probabilities on the CPU: median and 99th percentile, default model and ``classic``.
 
-Run: python benchmarks/latency.py [--count N] [--threads T] [--classic PATH]
-One image at a time is too little work to share between threads: on a busy machine a single
-intra-op thread (--threads 1) is much faster than the default.
+Run: python benchmarks/latency.py [--count N] [--classic PATH]
+One image is too little work to share between threads, so the classifier runs small CPU batches
+on one thread (see ``digitdraw.core.inference``); this measures exactly what the Draw tab does.
 """
 
 from __future__ import annotations
@@ -43,14 +43,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--classic", help="a trained classic checkpoint (default: a freshly built classic network)")
-    parser.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
     strokes_list = [d.strokes for d in drawings(args.count, seed=7, area=AREA)]
     points = np.mean([sum(len(s) for s in strokes) for strokes in strokes_list])
-    print(f"{args.count} scripted drawings, {points:.0f} points each on average; torch {torch.__version__}, "
-          f"{torch.get_num_threads()} threads, CPU")
+    print(f"{args.count} scripted drawings, {points:.0f} points each on average; torch {torch.__version__}, CPU")
     default = Classifier.load()
     if args.classic:
         classic, classic_note = Classifier.load(args.classic), args.classic
