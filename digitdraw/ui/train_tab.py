@@ -333,14 +333,16 @@ class TrainTab(QWidget):
         thread.setObjectName("digitdraw-training")
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
-        worker.status.connect(self._set_status)
-        worker.started_training.connect(self._on_started_training)
-        worker.progress.connect(self._on_progress)
-        worker.evaluated.connect(self._on_evaluated)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._show_error)
+        # Queued explicitly: these slots touch widgets, so they must run in the GUI thread.
+        queued = Qt.ConnectionType.QueuedConnection
+        worker.status.connect(self._set_status, queued)
+        worker.started_training.connect(self._on_started_training, queued)
+        worker.progress.connect(self._on_progress, queued)
+        worker.evaluated.connect(self._on_evaluated, queued)
+        worker.finished.connect(self._on_finished, queued)
+        worker.failed.connect(self._show_error, queued)
         worker.done.connect(thread.quit)
-        thread.finished.connect(self._on_thread_finished)
+        thread.finished.connect(self._on_thread_finished, queued)
         self.worker, self.thread = worker, thread
         self._set_running(True)
         thread.start()

@@ -1,0 +1,185 @@
+"""How fast digitdraw trains, against PyTorch's MNIST example, side by side in one run.
+
+1. The reference: PyTorch's examples/mnist/main.py as it is — the classic network, torchvision's
+   ``datasets.MNIST`` with ``ToTensor`` + ``Normalize`` per sample through a ``DataLoader``
+   (batch 64, shuffled), Adadelta lr 1.0, StepLR gamma 0.7 — for one epoch, then its test.
+2. digitdraw's default recipe through ``core.training.train`` with ``target_accuracy=0.99``,
+   timed from before the data is loaded.
+3. The classic network through digitdraw's loop at the same batch size and recipe: samples/s
+   against the reference's.
+
+    python benchmarks/train_speed.py [--quick] [--device cuda:0] [--data-dir DIR]
+
+``--quick`` trains on a few thousand images only, to try the script out; its numbers mean little.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from digitdraw.core.data import load_mnist, resolve_data_dir  # noqa: E402
+from digitdraw.core.devices import resolve_device, synchronize  # noqa: E402
+from digitdraw.core.models import build_model  # noqa: E402
+from digitdraw.core.training import DEFAULT_RECIPE, PYTORCH_EXAMPLE_RECIPE, train  # noqa: E402
+
+TARGET = 0.99
+SPEED_UP_TARGET = 8.0
+
+
+def reference_epoch(data_dir: Path, device: str, limit: int | None, test_limit: int | None) -> dict:
+    """PyTorch's examples/mnist/main.py for one epoch: train() then test(), timed."""
+    from torch.optim.lr_scheduler import StepLR
+    from torch.utils.data import DataLoader, Subset
+    from torchvision import datasets, transforms
+
+    torch.manual_seed(1)
+    started = time.perf_counter()
+    transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((0.1307,), (0.3081,))])
+    dataset1 = datasets.MNIST(str(data_dir), train=True, download=False, transform=transform)
+    dataset2 = datasets.MNIST(str(data_dir), train=False, transform=transform)
+    if limit:
+        dataset1 = Subset(dataset1, range(limit))
+    if test_limit:
+        dataset2 = Subset(dataset2, range(test_limit))
+    train_loader = DataLoader(dataset1, batch_size=64, shuffle=True)
+    test_loader = DataLoader(dataset2, batch_size=1000)
+    model = build_model("classic").to(device)  # examples/mnist's Net, layer for layer
+    optimizer = torch.optim.Adadelta(model.parameters(), lr=1.0)
+    scheduler = StepLR(optimizer, step_size=1, gamma=0.7)
+
+    model.train()
+    samples = 0
+    for batch_idx, (data, target) in enumerate(train_loader):
+        data, target = data.to(device), target.to(device)
+        optimizer.zero_grad()
+        output = model(data)
+        loss = F.nll_loss(output, target)
+        loss.backward()
+        optimizer.step()
+        samples += len(data)
+        if batch_idx % 10 == 0:  # the example logs every 10 batches
+            loss.item()
+    scheduler.step()
+    synchronize(device)
+    train_s = time.perf_counter() - started
+
+    test_started = time.perf_counter()
+    model.eval()
+    test_loss, correct = 0.0, 0
+    with torch.no_grad():
+        for data, target in test_loader:
+            data, target = data.to(device), target.to(device)
+            output = model(data)
+            test_loss += F.nll_loss(output, target, reduction="sum").item()
+            correct += output.argmax(dim=1, keepdim=True).eq(target.view_as(output.argmax(1, keepdim=True))).sum().item()
+    test_s = time.perf_counter() - test_started
+    return {
+        "seconds": train_s,
+        "test_seconds": test_s,
+        "test_accuracy": correct / len(test_loader.dataset),
+        "samples_per_s": samples / train_s,
+        "epochs": samples / len(train_loader.dataset),
+    }
+
+
+def ours(config, data_dir: Path, limit: int | None, test_limit: int | None) -> dict:
+    """A run through digitdraw's loop, timed from before the data is loaded."""
+    started = time.perf_counter()
+    train_data, test_data = load_mnist(data_dir, download=False)
+    if limit:
+        train_data = train_data.subset(limit)
+    if test_limit:
+        test_data = test_data.subset(test_limit)
+    result = train(config, train_data, test_data)
+    synchronize(config.device)
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "test_accuracy": result.test_accuracy,
+        "samples_per_s": result.samples_per_s,  # training steps only
+        "wall_samples_per_s": result.epochs * len(train_data) / seconds,
+        "epochs": result.epochs,
+        "status": result.status,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a few thousand images only, to try the script out")
+    parser.add_argument("--device", default="cpu", help="cpu, cuda:0, mps (default: cpu)")
+    parser.add_argument("--data-dir", help="folder holding MNIST/raw (default: $DIGITDRAW_DATA, else the user cache)")
+    parser.add_argument("--skip-classic", action="store_true", help="leave out the classic network through our loop")
+    parser.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    # The first optimizer a process makes imports torch._dynamo (seconds): done here, outside every timing.
+    import torch._dynamo  # noqa: F401
+
+    device = resolve_device(args.device)
+    data_dir = resolve_data_dir(args.data_dir)
+    limit, test_limit = (6_000, 2_000) if args.quick else (None, None)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device {device}, data {data_dir}"
+          + ("  [--quick: 6,000 training and 2,000 test images]" if args.quick else ""), flush=True)
+
+    print("1/3 reference: PyTorch's MNIST example, one epoch…", flush=True)
+    reference = reference_epoch(data_dir, device, limit, test_limit)
+    print(f"    {reference['seconds']:.1f} s, {reference['test_accuracy']:.2%}", flush=True)
+
+    default = replace(DEFAULT_RECIPE, device=device, target_accuracy=TARGET)
+    print(f"2/3 digitdraw default recipe to {TARGET:.0%}: {default}", flush=True)
+    ours_default = ours(default, data_dir, limit, test_limit)
+    print(f"    {ours_default['seconds']:.1f} s, {ours_default['test_accuracy']:.2%} ({ours_default['status']})", flush=True)
+
+    ours_classic = None
+    if not args.skip_classic:
+        print("3/3 classic network, PyTorch's recipe, one epoch through digitdraw's loop…", flush=True)
+        classic = replace(PYTORCH_EXAMPLE_RECIPE, epochs=1, device=device)
+        ours_classic = ours(classic, data_dir, limit, test_limit)
+        print(f"    {ours_classic['seconds']:.1f} s, {ours_classic['test_accuracy']:.2%}", flush=True)
+
+    rows = [
+        ("reference: PyTorch example, 1 epoch", reference),
+        (f"digitdraw default, to {TARGET:.1%}", ours_default),
+    ]
+    if ours_classic:
+        rows.append(("classic, PyTorch recipe, our loop, 1 epoch", ours_classic))
+    print()
+    print(f"{'run':<44} {'seconds':>8} {'epochs':>7} {'test acc':>9} {'samples/s':>10}")
+    print("-" * 82)
+    for name, row in rows:
+        print(f"{name:<44} {row['seconds']:>8.1f} {row['epochs']:>7.2f} {row['test_accuracy']:>9.2%} {row['samples_per_s']:>10,.0f}")
+    print(f"(reference's test pass: {reference['test_seconds']:.1f} s more; seconds include data loading;"
+          f" samples/s counts training steps)")
+    print()
+    speed_up = reference["seconds"] / ours_default["seconds"]
+    reached = ours_default["test_accuracy"] is not None and ours_default["test_accuracy"] >= TARGET
+    verdict = "meets" if reached and speed_up >= SPEED_UP_TARGET else "MISSES"
+    print(f"default to {TARGET:.0%}: {speed_up:.1f}x faster than the reference's one epoch "
+          f"({verdict} the target of {SPEED_UP_TARGET:.0f}x{'' if reached else f'; {TARGET:.0%} not reached'})")
+    if ours_classic:
+        print(f"classic through our loop: {ours_classic['samples_per_s'] / reference['samples_per_s']:.2f}x the reference's "
+              f"samples/s; whole epoch with loading and test {ours_classic['seconds']:.1f} s vs "
+              f"{reference['seconds'] + reference['test_seconds']:.1f} s")
+    figures = {"device": device, "threads": torch.get_num_threads(), "quick": args.quick, "reference": reference,
+               "default": ours_default, "classic_our_loop": ours_classic, "speed_up": speed_up}
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Does the window stay responsive while the Train tab trains? And does the GUI slow training?
+
+Trains from the Train tab offscreen while a 5 ms timer measures how late the event loop runs
+(targets: 99th percentile under 30 ms, worst under 100 ms), then compares the tab's training
+throughput with ``digitdraw train`` on the command line: same settings, same images, same run
+(target: at least 80% of it).
+
+    python benchmarks/ui_responsiveness.py [--images N] [--epochs E] [--device cuda:0] [--threads T]
+
+The images are the first N of MNIST's training set (all 10,000 test images are used), written to a
+temporary data folder so that the command line and the tab read exactly the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TICK_MS = 5
+
+
+def write_subset(source: Path, target: Path, images: int) -> None:
+    """MNIST's first ``images`` training images and the whole test set, in MNIST's own file format."""
+    from digitdraw.core.data import RAW_FILES, load_mnist
+
+    train, test = load_mnist(source, download=False)
+    raw = target / "MNIST" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    arrays = (train.images[:images], train.labels[:images], test.images, test.labels)
+    for name, tensor in zip(RAW_FILES, arrays):
+        array = tensor.numpy().astype(np.uint8)
+        header = b"\0\0\x08" + bytes([array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+        (raw / name).write_bytes(header + array.tobytes())
+
+
+def command_line(data_dir: Path, args, out: Path) -> dict:
+    command = [sys.executable, "-m", "digitdraw", "train", "--data-dir", str(data_dir), "--epochs", str(args.epochs),
+               "--device", args.device, "--out", str(out), "--seed", "0"]
+    env = dict(os.environ)
+    if args.threads:
+        env["OMP_NUM_THREADS"] = str(args.threads)
+    completed = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+    if completed.returncode != 0:
+        raise SystemExit(f"digitdraw train failed:\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def in_the_tab(data_dir: Path, args) -> dict:
+    import torch
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from digitdraw.ui.app import configure_application
+    from digitdraw.ui.train_tab import TrainTab
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    configure_application(app)
+    tab = TrainTab(data_dir=data_dir)
+    tab.resize(1180, 740)
+    tab.show()
+    tab.apply_recipe("default")
+    tab.epochs_spin.setValue(args.epochs)
+    tab.device_combo.setCurrentIndex(tab.device_combo.findData(args.device))
+    tab.target_check.setChecked(False)
+
+    clock = QElapsedTimer()
+    clock.start()
+    gaps: list[float] = []
+    startup_gaps: list[float] = []  # until the first loss is plotted (the first optimizer imports torch._dynamo)
+    last = [None]
+
+    def tick() -> None:
+        now = clock.nsecsElapsed() / 1e6
+        if last[0] is not None and tab.is_running:
+            (gaps if tab.loss_plot.point_count() else startup_gaps).append(now - last[0] - TICK_MS)
+        last[0] = now
+
+    timer = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=TICK_MS)
+    timer.timeout.connect(tick)
+    outcomes = []
+    tab.training_finished.connect(outcomes.append)
+    tab.running_changed.connect(lambda running: running or QTimer.singleShot(200, app.quit))
+    timer.start()
+    started = time.perf_counter()
+    QTimer.singleShot(0, tab.start_training)
+    app.exec()
+    seconds = time.perf_counter() - started
+    timer.stop()
+    tab.shutdown()
+    if not outcomes:
+        raise SystemExit(f"the tab's run failed: {tab.status_label.text()}")
+    outcome = outcomes[-1]
+    lateness = np.maximum(np.asarray(gaps), 0.0)
+    startup = np.maximum(np.asarray(startup_gaps or [0.0]), 0.0)
+    return {
+        "seconds": seconds,
+        "test_accuracy": outcome.test_accuracy,
+        "samples_per_s": outcome.samples_per_s,
+        "epochs": outcome.epochs,
+        "ticks": len(gaps),
+        "late_p50_ms": float(np.percentile(lateness, 50)),
+        "late_p99_ms": float(np.percentile(lateness, 99)),
+        "late_max_ms": float(lateness.max()),
+        "loss_points": tab.loss_plot.point_count(),
+        "startup_ticks": len(startup_gaps),
+        "startup_late_p99_ms": float(np.percentile(startup, 99)),
+        "startup_late_max_ms": float(startup.max()),
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--images", type=int, default=10_000, help="training images (default: %(default)s)")
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--device", default="cpu", help="cpu, cuda:0, mps (default: cpu)")
+    parser.add_argument("--threads", type=int, help="torch intra-op threads for both runs (default: torch's)")
+    parser.add_argument("--data-dir", help="folder holding MNIST/raw (default: $DIGITDRAW_DATA, else the user cache)")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from digitdraw.core.data import resolve_data_dir
+    from digitdraw.core.devices import resolve_device
+
+    args.device = resolve_device(args.device)
+    with tempfile.TemporaryDirectory(prefix="digitdraw-bench-") as tmp:
+        data_dir = Path(tmp) / "data"
+        write_subset(resolve_data_dir(args.data_dir), data_dir, args.images)
+        print(f"torch {torch.__version__}, {args.threads or torch.get_num_threads()} threads, device {args.device}; "
+              f"default recipe, {args.epochs} epoch(s) on {args.images:,} images, tested on 10,000", flush=True)
+        print("command line…", flush=True)
+        cli = command_line(data_dir, args, Path(tmp) / "cli.pt")
+        print(f"    {cli['seconds']:.1f} s, {cli['samples_per_s']:,.0f} samples/s", flush=True)
+        print("Train tab, with a 5 ms timer on the event loop…", flush=True)
+        gui = in_the_tab(data_dir, args)
+        print(f"    {gui['seconds']:.1f} s, {gui['samples_per_s']:,.0f} samples/s", flush=True)
+
+    ratio = gui["samples_per_s"] / cli["samples_per_s"]
+    print()
+    print(f"event loop lateness over {gui['ticks']:,} ticks of {TICK_MS} ms while training (from the first batch on):")
+    print(f"  p50 {gui['late_p50_ms']:6.1f} ms")
+    print(f"  p99 {gui['late_p99_ms']:6.1f} ms   (target < 30 ms: {'met' if gui['late_p99_ms'] < 30 else 'MISSED'})")
+    print(f"  max {gui['late_max_ms']:6.1f} ms   (target < 100 ms: {'met' if gui['late_max_ms'] < 100 else 'MISSED'})")
+    print(f"  before the first batch ({gui['startup_ticks']} ticks: loading, first use of torch.optim): "
+          f"p99 {gui['startup_late_p99_ms']:.1f} ms, max {gui['startup_late_max_ms']:.1f} ms")
+    print(f"training throughput: tab {gui['samples_per_s']:,.0f} samples/s vs command line {cli['samples_per_s']:,.0f} "
+          f"= {ratio:.0%} (target >= 80%: {'met' if ratio >= 0.8 else 'MISSED'})")
+    print(f"test accuracy: tab {gui['test_accuracy']:.2%}, command line {cli['test_accuracy']:.2%}; "
+          f"{gui['loss_points']:,} loss points plotted")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"cli": cli, "tab": gui, "ratio": ratio}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
