@@ -168,6 +168,15 @@ class TrainTab(QWidget):
         left.addWidget(self.progress_bar)
         left.addWidget(self.speed_label)
         left.addWidget(self.status_label, 1)
+        self.help_label = QLabel(
+            "<b>Loss</b>: how wrong the network is on each batch of training digits; it should fall.<br>"
+            "<b>Test accuracy</b>: the share of 10,000 digits it never trained on that it reads right.<br>"
+            "<b>Confusion matrix</b>: which digits it mistakes for which.",
+            objectName="help",
+        )
+        self.help_label.setWordWrap(True)
+        self.help_label.setStyleSheet("color: #555;")
+        left.addWidget(self.help_label)
         left.addLayout(model_row)
         left_widget = QWidget()
         left_widget.setLayout(left)
@@ -189,8 +198,8 @@ class TrainTab(QWidget):
         gallery_layout = QVBoxLayout(self.gallery_box)
         gallery_layout.addWidget(self.gallery)
         results = QHBoxLayout()
-        results.addWidget(confusion_box, 1)
-        results.addWidget(self.gallery_box, 1)
+        results.addWidget(confusion_box, 5)
+        results.addWidget(self.gallery_box, 4)
 
         right = QVBoxLayout()
         right.addLayout(plots, 1)

@@ -110,7 +110,8 @@ class LossPlot(pg.PlotWidget):
         self.raw_curve.setData(self.steps.values, self.losses.values)
         self.smooth_curve.setData(self.steps.values, self.smoothed.values)
         if len(self.losses):
-            top = float(np.percentile(self.losses.values, 99)) if len(self.losses) > 20 else float(self.losses.values.max())
+            raw = self.losses.values
+            top = max(float(np.percentile(raw, 99)) if len(raw) > 20 else float(raw.max()), float(self.smoothed.values.max()))
             self.getPlotItem().setYRange(0, max(top, 0.1) * 1.05, padding=0)
 
     def point_count(self) -> int:
@@ -187,6 +188,10 @@ class ConfusionMatrixView(QTableWidget):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             header.setMinimumSectionSize(18)
         self.setToolTip("Rows: the true digit. Columns: what the network said. The diagonal is right.")
+        font = self.font()
+        font.setPointSize(9)
+        self.setFont(font)
+        self.setStyleSheet("QTableWidget::item { padding: 0px; }")
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.matrix: np.ndarray | None = None
