@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import pickle
-import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,15 +72,15 @@ def save_checkpoint(checkpoint: Checkpoint, path: str | os.PathLike) -> Path:
     """Write ``checkpoint`` atomically: a temporary file in the same folder, then ``os.replace``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # same folder, so os.replace is atomic
     try:
-        with os.fdopen(fd, "wb") as tmp:
-            torch.save(checkpoint.to_dict(), tmp)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
+        with open(tmp, "xb") as file:
+            torch.save(checkpoint.to_dict(), file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(tmp, path)
     except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
 

@@ -71,6 +71,7 @@ class Classifier:
             raise ValueError(f"device {device!r} is not available (available: {', '.join(available_devices())})")
         self.model.to(device)
         self.device = device
+        self.predict(torch.zeros(28, 28))  # warm up, so the first real prediction is as fast as the rest
         return self
 
     def predict(self, image: torch.Tensor) -> Prediction:
