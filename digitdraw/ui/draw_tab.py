@@ -66,7 +66,6 @@ class DrawTab(QWidget):
             classifier.to(self._device)
         except ValueError:
             self._device = classifier.device
-        classifier.predict(torch.zeros(28, 28))  # warm up, so the first timing shown is a real one
         self.classifier = classifier
         self.model_label.setText(self._model_description(classifier))
         self.predict_now()
