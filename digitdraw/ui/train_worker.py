@@ -39,7 +39,7 @@ from ..core.data import DataMissingError, MnistSplit, load_mnist, resolve_data_d
 from ..core.models import build_model
 from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
 
-EMIT_INTERVAL_S = 0.05  # at most ~20 progress signals a second
+EMIT_INTERVAL_S = 0.1  # at most ~10 progress signals a second
 GALLERY_SIZE = 64  # misclassified test digits sent back for the gallery
 
 _mnist_cache: dict[Path, tuple[MnistSplit, MnistSplit]] = {}

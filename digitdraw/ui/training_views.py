@@ -82,12 +82,14 @@ class LossPlot(pg.PlotWidget):
         self._ema = 0.0
         self._ema_weight_sum = 0.0
         self._step_offset = 0
+        self._y_top = 2.5
 
     def clear_data(self) -> None:
         for array in (self.steps, self.losses, self.smoothed):
             array.clear()
         self._ema = self._ema_weight_sum = 0.0
         self._step_offset = 0
+        self._y_top = 2.5
         self.raw_curve.setData([], [])
         self.smooth_curve.setData([], [])
         self.getPlotItem().setYRange(0, 2.5)
@@ -112,7 +114,10 @@ class LossPlot(pg.PlotWidget):
         if len(self.losses):
             raw = self.losses.values
             top = max(float(np.percentile(raw, 99)) if len(raw) > 20 else float(raw.max()), float(self.smoothed.values.max()))
-            self.getPlotItem().setYRange(0, max(top, 0.1) * 1.05, padding=0)
+            top = max(top, 0.1) * 1.05
+            if abs(top - self._y_top) > 0.05 * self._y_top:  # re-laying out the axis is costly: only on real change
+                self._y_top = top
+                self.getPlotItem().setYRange(0, top, padding=0)
 
     def point_count(self) -> int:
         return len(self.steps)
