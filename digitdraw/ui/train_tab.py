@@ -384,6 +384,7 @@ class TrainTab(QWidget):
     # -- worker signals -------------------------------------------------------------------
     def _on_started_training(self, total_steps: int) -> None:
         self.progress_bar.setRange(0, total_steps)
+        self.loss_plot.set_total_steps(total_steps)
 
     def _on_progress(self, progress: Progress) -> None:
         self.loss_plot.add_points(progress.steps, progress.losses)

@@ -94,6 +94,11 @@ class LossPlot(pg.PlotWidget):
         self.smooth_curve.setData([], [])
         self.getPlotItem().setYRange(0, 2.5)
 
+    def set_total_steps(self, total_steps: int) -> None:
+        """Show the whole run on the x axis from the start: no axis re-layout as the curve grows."""
+        self.getPlotItem().enableAutoRange(axis="x", enable=False)
+        self.getPlotItem().setXRange(self._step_offset, self._step_offset + total_steps, padding=0.01)
+
     def continue_numbering(self) -> None:
         """The next run's steps start where this one's ended (training continued from these weights)."""
         self._step_offset = int(self.steps.values[-1]) if len(self.steps) else 0
