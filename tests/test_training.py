@@ -77,7 +77,17 @@ def test_a_stop_request_is_honoured_before_the_next_batch(small):
     assert result.status == "stopped"
     assert len(batches) == 3
     assert result.epochs == pytest.approx(3 / math.ceil(TRAIN_IMAGES / 32))
-    assert result.test_accuracy is not None  # the weights so far are still tested
+    assert result.test_accuracy is None  # stopping is not held up by a test of the last weights
+    assert result.checkpoint().test_accuracy is None
+
+
+@pytest.mark.parametrize("optimizer", ["adamw", "sgd", "adadelta"])
+def test_one_cycle_works_with_every_optimizer_and_very_short_runs(small, optimizer):
+    train_data, test_data = small
+    for images in (32 * 4, 32 * 12):  # 4 steps: too short for a cycle; 12: a short one
+        config = quick(optimizer=optimizer, lr=0.5 if optimizer == "adadelta" else 0.01)
+        result = train(config, train_data.subset(images), test_data.subset(100))
+        assert result.status == "finished" and result.test_accuracy is not None
 
 
 def test_a_diverging_loss_stops_with_a_message_and_keeps_finite_weights(small):

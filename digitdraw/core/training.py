@@ -147,7 +147,8 @@ def train(
 
     With ``target_accuracy`` set, the test also runs every quarter epoch in the second half of
     training and the run ends as soon as the target is reached. A non-finite loss ends the run
-    with the last weights that gave a finite loss.
+    with the last weights that gave a finite loss. A stopped run is not tested again, so that
+    stopping is quick; its ``test_accuracy`` is None unless the last test was at the last step.
     """
     config.validate()
     started = time.perf_counter()
@@ -230,8 +231,10 @@ def train(
     except torch.OutOfMemoryError:
         raise TrainingError(f"out of memory on {device}: try a smaller batch size or the CPU") from None
 
-    if status in ("stopped", "diverged") and step > 0:
+    if status == "diverged" and step > 0:
         run_eval()
+    if status == "stopped" and (not history or history[-1].step != step):
+        evaluation = None  # the user asked to stop now: no final test of weights that changed since the last
     if status == "target_reached":
         message = f"reached {evaluation[1]:.2%} test accuracy after {step / steps_per_epoch:.2f} epochs"
     elif status == "finished":
@@ -276,7 +279,12 @@ def _make_optimizer(config: TrainConfig, model: nn.Module) -> torch.optim.Optimi
 
 def _make_scheduler(config: TrainConfig, optimizer, steps_per_epoch: int, total_steps: int):
     if config.schedule == "onecycle":
-        return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.lr, total_steps=total_steps, pct_start=0.25)
+        if total_steps < 8:  # too short a run to warm up and anneal
+            return None
+        has_momentum = config.optimizer != "adadelta"
+        return torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=config.lr, total_steps=total_steps, pct_start=0.25, cycle_momentum=has_momentum
+        )
     if config.schedule == "step":
         return torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
     return None
