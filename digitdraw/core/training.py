@@ -117,7 +117,7 @@ def normalise(images: torch.Tensor) -> torch.Tensor:
 
 
 @torch.inference_mode()
-def evaluate(model: nn.Module, split: MnistSplit, device: str, batch_size: int = 2000) -> tuple[float, float, torch.Tensor]:
+def evaluate(model: nn.Module, split: MnistSplit, device: str, batch_size: int = 500) -> tuple[float, float, torch.Tensor]:
     """(mean NLL loss, accuracy, predicted labels) of ``model`` on ``split``."""
     was_training = model.training
     model.eval()

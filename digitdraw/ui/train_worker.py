@@ -6,9 +6,8 @@ and is steered by two thread-safe flags: :meth:`TrainWorker.request_stop` and
 thread is busy training and would not process queued calls until the run ends.
 
 Two ways to end a run early: :meth:`TrainWorker.request_stop` ends training before the next
-batch and keeps the weights (the core then tests them once more), and :meth:`TrainWorker.abort`
-(used when the window closes) also cuts that final test short, so the thread ends within one
-forward pass.
+batch and keeps the weights, and :meth:`TrainWorker.abort` (used when the window closes) also
+cuts a test in progress short, so the thread ends within one forward pass.
 
 Typical use::
 
@@ -274,7 +273,7 @@ class TrainWorker(QObject):
         self._check_abort()
         if self._stop.is_set():
             self._flush()
-            self.status.emit("Stopping: testing the weights trained so far…")
+            self.status.emit("Stopping…")
             return True
         return False
 
