@@ -34,7 +34,7 @@ def measure(classifier: Classifier, strokes_list, warmup: int = 30) -> np.ndarra
     times = []
     for strokes in strokes_list:
         start = time.perf_counter()
-        classifier.predict(strokes_to_image(strokes, AREA)).probabilities
+        classifier.predict(strokes_to_image(strokes, AREA))
         times.append(time.perf_counter() - start)
     return np.array(times) * 1000
 

@@ -23,6 +23,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
+import torch._dynamo  # noqa: F401  imported by the first optimizer made (seconds): here, outside every timing
 import torch.nn.functional as F
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,9 +126,6 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-
-    # The first optimizer a process makes imports torch._dynamo (seconds): done here, outside every timing.
-    import torch._dynamo  # noqa: F401
 
     device = resolve_device(args.device)
     data_dir = resolve_data_dir(args.data_dir)

@@ -44,3 +44,14 @@ def data_dir(mnist) -> Path:
     from digitdraw.core.data import resolve_data_dir
 
     return resolve_data_dir(None)
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """Tiny batches gain nothing from more threads, and on shared cores extra threads only wait."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)

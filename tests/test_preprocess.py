@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from digitdraw.core.preprocess import MNIST_WIDTHS, image_to_image, stroke_width, strokes_to_image
 
-from digit_strokes import clear_drawing, drawings
+from digit_strokes import clear_drawing
 
 COUNT = 100
 

@@ -8,28 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
-import torch
 
 from digitdraw.cli import main
 from digitdraw.core.checkpoints import load_checkpoint
-from digitdraw.core.data import RAW_FILES, load_mnist
+from digitdraw.core.data import load_mnist, write_mnist
 
 SUMMARY_KEYS = {"test_accuracy", "seconds", "epochs", "samples_per_s", "out"}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def _write_idx(path: Path, array: np.ndarray) -> None:
-    header = b"\0\0\x08" + bytes([array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
-    path.write_bytes(header + np.ascontiguousarray(array, dtype=np.uint8).tobytes())
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +25,7 @@ def tiny_data(mnist, tmp_path_factory) -> Path:
     """A data folder in MNIST's own file format holding 640 training and 300 test images."""
     train_data, test_data = mnist
     root = tmp_path_factory.mktemp("tiny-mnist")
-    raw = root / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    arrays = (
-        train_data.images[:640].numpy(),
-        train_data.labels[:640].numpy(),
-        test_data.images[:300].numpy(),
-        test_data.labels[:300].numpy(),
-    )
-    for name, array in zip(RAW_FILES, arrays):
-        _write_idx(raw / name, array)
+    write_mnist(root, train_data.subset(640), test_data.subset(300))
     assert len(load_mnist(root, download=False)[0]) == 640
     return root
 

@@ -19,13 +19,7 @@ TEST_IMAGES = 200
 RUN_TIMEOUT_MS = 60_000
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Tiny batches gain nothing from more threads, and on shared cores extra threads only wait."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _thread_ended(tab: TrainTab) -> bool:

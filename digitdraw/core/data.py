@@ -99,6 +99,22 @@ def read_idx(path: Path) -> torch.Tensor:
     return torch.from_numpy(np.frombuffer(body, dtype=np.uint8).reshape(shape).copy())
 
 
+def write_idx(path: Path, tensor: torch.Tensor) -> None:
+    """Write a uint8 tensor as an IDX file, the inverse of :func:`read_idx`."""
+    array = np.ascontiguousarray(tensor.numpy(), dtype=np.uint8)
+    header = b"\0\0\x08" + bytes([array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    path.write_bytes(header + array.tobytes())
+
+
+def write_mnist(root: Path, train: MnistSplit, test: MnistSplit) -> None:
+    """Write two splits as a data folder in torchvision's layout (e.g. a small subset to try things on)."""
+    raw = Path(root) / "MNIST" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    tensors = (train.images, train.labels, test.images, test.labels)
+    for name, tensor in zip(RAW_FILES, tensors):
+        write_idx(raw / name, tensor.to(torch.uint8))
+
+
 def _download(root: Path) -> None:
     """Fetch MNIST with torchvision; failures are left for the caller's missing-files check."""
     try:
