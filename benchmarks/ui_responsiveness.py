@@ -33,16 +33,10 @@ TICK_MS = 5
 
 def write_subset(source: Path, target: Path, images: int) -> None:
     """MNIST's first ``images`` training images and the whole test set, in MNIST's own file format."""
-    from digitdraw.core.data import RAW_FILES, load_mnist
+    from digitdraw.core.data import load_mnist, write_mnist
 
     train, test = load_mnist(source, download=False)
-    raw = target / "MNIST" / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
-    arrays = (train.images[:images], train.labels[:images], test.images, test.labels)
-    for name, tensor in zip(RAW_FILES, arrays):
-        array = tensor.numpy().astype(np.uint8)
-        header = b"\0\0\x08" + bytes([array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
-        (raw / name).write_bytes(header + array.tobytes())
+    write_mnist(target, train.subset(images), test)
 
 
 def command_line(data_dir: Path, args, out: Path) -> dict:
