@@ -182,14 +182,14 @@ class RegressionTab(QWidget):
         self.fit_button = QPushButton("Fit")
         self.fit_button.setObjectName("fitButton")
         self.fit_button.clicked.connect(self.start_fit)
-        pause = QPushButton("Pause")
-        pause.clicked.connect(self.pause_fit)
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.clicked.connect(self._pause_clicked)
         step = QPushButton("Step")
         step.clicked.connect(self.step_once)
         reset = QPushButton("Reset")
         reset.clicked.connect(self.reset_fit)
         buttons = QHBoxLayout()
-        for button in (self.fit_button, pause, step, reset):
+        for button in (self.fit_button, self.pause_button, step, reset):
             buttons.addWidget(button)
         form.addRow(buttons)
 
@@ -283,6 +283,11 @@ class RegressionTab(QWidget):
     def pause_fit(self) -> None:
         self._fitting = False
         self.timer.stop()
+
+    def _pause_clicked(self) -> None:
+        if self._fitting:
+            self._show_message(f"Paused at step {self.fit.steps}: press Fit to go on, or Step for one step.")
+        self.pause_fit()
 
     def shutdown(self) -> None:
         """Stop fitting; called when the window closes."""

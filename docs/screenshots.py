@@ -1,0 +1,84 @@
+"""Make the README's screenshots with the app itself, offscreen: docs/draw.png, train.png, regression.png.
+
+    QT_QPA_PLATFORM=offscreen DIGITDRAW_DATA=... python docs/screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS.parent / "tests"))
+
+from PySide6.QtCore import QEvent, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QMouseEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from digit_strokes import clear_drawing  # noqa: E402
+
+from digitdraw.core.regression import random_points  # noqa: E402
+from digitdraw.ui import MainWindow  # noqa: E402
+from digitdraw.ui.app import configure_application  # noqa: E402
+
+
+def wait(app: QApplication, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def draw_digit(canvas, digit: int) -> None:
+    """Draw ``digit`` with mouse events, as a person would."""
+    area = canvas.area_size()
+    offset = QPointF((canvas.width() - area) / 2, (canvas.height() - area) / 2)
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    for stroke in clear_drawing(digit, area=area).strokes:
+        points = [QPointF(x, y) + offset for x, y in stroke]
+        moves = [(QEvent.Type.MouseButtonPress, points[0], left, left)]
+        moves += [(QEvent.Type.MouseMove, p, none, left) for p in points[1:]]
+        moves += [(QEvent.Type.MouseButtonRelease, points[-1], left, none)]
+        for kind, point, button, buttons in moves:
+            event = QMouseEvent(kind, point, canvas.mapToGlobal(point), button, buttons, Qt.KeyboardModifier.NoModifier)
+            QApplication.sendEvent(canvas, event)
+
+
+def main() -> None:
+    app = QApplication(sys.argv)
+    configure_application(app)
+    window = MainWindow()
+    window.resize(1180, 780)
+    window.show()
+    wait(app, 0.3)
+
+    draw_digit(window.draw_tab.canvas, 5)
+    wait(app, 0.5)
+    window.grab().save(str(DOCS / "draw.png"))
+
+    train = window.train_tab
+    window.tabs.setCurrentWidget(train)
+    train.epochs_spin.setValue(2)
+    train.subset_spin.setValue(8000)
+    train.start_training()
+    while train.is_running:
+        wait(app, 0.2)
+    wait(app, 0.3)
+    window.grab().save(str(DOCS / "train.png"))
+
+    regression = window.regression_tab
+    window.tabs.setCurrentWidget(regression)
+    regression.set_points(*random_points("line", seed=3))
+    regression.start_fit()
+    wait(app, 1.5)
+    regression.pause_button.click()
+    wait(app, 0.2)
+    window.grab().save(str(DOCS / "regression.png"))
+    window.close()
+
+
+if __name__ == "__main__":
+    main()
