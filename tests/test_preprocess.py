@@ -85,6 +85,15 @@ def test_a_picture_too_small_or_with_odd_channels_is_refused():
         image_to_image(np.zeros((30, 30, 2), np.uint8))
 
 
+def test_a_big_photo_is_handled_like_a_small_picture():
+    photo = np.full((4000, 5000), 230, np.uint8)  # 20 megapixels of grey paper
+    photo[1000:3000, 2400:2600] = 20  # a thick upright bar: a "1"
+    image = image_to_image(photo)
+    small = image_to_image(photo[::50, ::50])
+    assert image is not None and small is not None
+    assert F.cosine_similarity(image.flatten(), small.flatten(), dim=0) > 0.9
+
+
 def render(strokes, pen_width: int, size: int = 280) -> np.ndarray:
     """Strokes drawn with a round pen of ``pen_width`` pixels, dark on white."""
     picture = Image.new("L", (size, size), 255)

@@ -32,7 +32,6 @@ _WORK_BOX = 80  # resolution at which images are thinned or thickened (4x the 20
 Stroke = Sequence[tuple[float, float]]
 
 
-
 def strokes_to_image(strokes: Sequence[Stroke], area_size: float) -> torch.Tensor | None:
     """Render pen strokes (lists of (x, y) points in any units) as a centred 28x28 MNIST-style image.
 
