@@ -165,7 +165,8 @@ def train(
     total_steps = steps_per_epoch * config.epochs
     scheduler = _make_scheduler(config, optimizer, steps_per_epoch, total_steps)
     augmentation = Augmentation() if config.augment else None
-    quarter = max(1, steps_per_epoch // 4)
+    # Steps into an epoch at which a target is checked; the epoch's end is tested anyway.
+    quarter_marks = {round(steps_per_epoch * k / 4) for k in (1, 2, 3)} - {0, steps_per_epoch}
     last_good = _snapshot(model)
     history: list[EvalReport] = []
     status, message, step, samples, compute_s = "finished", "", 0, 0, 0.0
@@ -217,8 +218,8 @@ def train(
                 compute_s += time.perf_counter() - tick
                 if on_batch:
                     on_batch(BatchReport(epoch, step, total_steps, loss_value, samples / compute_s, time.perf_counter() - started))
-                in_second_half = step > total_steps // 2 and step % steps_per_epoch != 0
-                if config.target_accuracy is not None and in_second_half and step % quarter == 0 and run_eval():
+                at_quarter = step % steps_per_epoch in quarter_marks
+                if config.target_accuracy is not None and step > total_steps // 2 and at_quarter and run_eval():
                     status = "target_reached"
                     break
             if status != "finished":
