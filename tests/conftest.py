@@ -55,3 +55,21 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def shown_tab(qtbot):
+    """Show a tab widget at a given size, as in the window; it is shut down after the test."""
+    widgets = []
+
+    def show(widget, width: int, height: int):
+        qtbot.addWidget(widget)
+        widget.resize(width, height)
+        widget.show()
+        qtbot.waitExposed(widget)
+        widgets.append(widget)
+        return widget
+
+    yield show
+    for widget in widgets:
+        widget.shutdown()

@@ -19,14 +19,8 @@ LEFT, NONE = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
 
 
 @pytest.fixture
-def tab(qtbot):
-    tab = DrawTab()
-    qtbot.addWidget(tab)
-    tab.resize(900, 600)
-    tab.show()
-    qtbot.waitExposed(tab)
-    yield tab
-    tab.shutdown()
+def tab(shown_tab):
+    return shown_tab(DrawTab(), 900, 600)
 
 
 def send_mouse(canvas, kind, point: QPointF, button, buttons) -> None:

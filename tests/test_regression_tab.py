@@ -13,14 +13,8 @@ from digitdraw.ui.regression_tab import RegressionTab
 
 
 @pytest.fixture
-def tab(qtbot):
-    tab = RegressionTab()
-    qtbot.addWidget(tab)
-    tab.resize(1000, 700)
-    tab.show()
-    qtbot.waitExposed(tab)
-    yield tab
-    tab.pause_fit()
+def tab(shown_tab):
+    return shown_tab(RegressionTab(), 1000, 700)
 
 
 def viewport_position(tab, x, y) -> QPoint:
