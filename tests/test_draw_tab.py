@@ -157,6 +157,18 @@ def test_a_bad_model_file_gives_a_message_and_keeps_the_old_model(tab, tmp_path)
     assert "model.pt" in tab.message_label.text()
 
 
+def test_a_network_that_fails_mid_session_gives_a_message_and_keeps_the_drawing(tab, monkeypatch):
+    def failing(image):
+        raise RuntimeError("CUDA error: device lost")
+
+    monkeypatch.setattr(tab.classifier, "predict", failing)
+    draw(tab.canvas, clear_drawing(3, area=tab.canvas.area_size()).strokes)
+    tab.predict_now()
+    assert tab.prediction_label.text() == "–"
+    assert "device lost" in tab.message_label.text()
+    assert tab.canvas.strokes()
+
+
 def test_file_actions_have_their_shortcuts(tab):
     shortcuts = {action.text(): action.shortcut().toString() for action in tab.file_actions()}
     assert shortcuts == {"&Open image…": "Ctrl+O", "&Save drawing as PNG…": "Ctrl+S", "&Load model…": "Ctrl+L"}

@@ -80,3 +80,15 @@ def test_a_file_that_is_not_a_checkpoint_is_refused(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(CheckpointError):
         Classifier.load(path)
+
+
+def test_a_device_that_fails_leaves_the_classifier_where_it_was(monkeypatch):
+    import digitdraw.core.inference as inference
+
+    classifier = Classifier.load()
+    before = classifier.predict(torch.zeros(28, 28)).probabilities
+    monkeypatch.setattr(inference, "available_devices", lambda: ["cpu", "xpu:7"])  # listed, but it fails
+    with pytest.raises(ValueError, match="failed"):
+        classifier.to("xpu:7")
+    assert classifier.device == "cpu"
+    assert classifier.predict(torch.zeros(28, 28)).probabilities == before

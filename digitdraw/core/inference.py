@@ -66,12 +66,18 @@ class Classifier:
         return self.checkpoint.arch
 
     def to(self, device: str) -> "Classifier":
-        """Move the model to ``device`` (one of :func:`available_devices`)."""
+        """Move the model to ``device`` (one of :func:`available_devices`); on failure it stays where it was."""
         if device not in available_devices():
             raise ValueError(f"device {device!r} is not available (available: {', '.join(available_devices())})")
-        self.model.to(device)
-        self.device = device
-        self.predict(torch.zeros(28, 28))  # warm up, so the first real prediction is as fast as the rest
+        previous = self.device
+        try:
+            self.model.to(device)
+            self.device = device
+            self.predict(torch.zeros(28, 28))  # warm up, so the first real prediction is as fast as the rest
+        except (RuntimeError, AssertionError) as exc:  # torch's words for a device that fails: driver, memory, build
+            self.model.to(previous)
+            self.device = previous
+            raise ValueError(f"device {device!r} failed: {exc}") from None
         return self
 
     def predict(self, image: torch.Tensor) -> Prediction:

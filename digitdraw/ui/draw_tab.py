@@ -145,7 +145,12 @@ class DrawTab(QWidget):
         if self.classifier is None:
             self._show_prediction(image, None)
             return
-        prediction = self.classifier.predict(image)
+        try:
+            prediction = self.classifier.predict(image)
+        except RuntimeError as exc:  # e.g. a GPU that fails mid-session: say so, keep the drawing
+            self._show_prediction(image, None)
+            self._show_message(f"The network failed on {self.classifier.device}: {exc}. Try another device.", error=True)
+            return
         self._show_prediction(image, prediction)
         self.timing_label.setText(
             f"{1000 * (preprocess_seconds + prediction.seconds):.1f} ms "
@@ -184,7 +189,7 @@ class DrawTab(QWidget):
         if self.classifier is not None:
             try:
                 self.classifier.to(device)
-            except (ValueError, RuntimeError) as exc:
+            except ValueError as exc:
                 self._show_message(f"Cannot use {device}: {exc}", error=True)
                 self.device_selector.setCurrentIndex(self.device_selector.findData(self._device))
                 return
