@@ -162,7 +162,10 @@ class DrawTab(QWidget):
         if prediction is None:
             self.prediction_label.setText("–")
             self.unsure_label.setText("")
-            self.confidence_label.setText("nothing to classify" if image is None or self.classifier else "no model loaded")
+            if image is None:
+                self.confidence_label.setText("nothing to classify")
+            else:
+                self.confidence_label.setText("no answer" if self.classifier else "no model loaded")
             self.bars.setOpts(height=np.zeros(10), brushes=[BAR_COLOUR] * 10)
             return
         self.prediction_label.setText(str(prediction.digit))
