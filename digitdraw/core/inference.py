@@ -16,8 +16,8 @@ from .checkpoints import Checkpoint, load_checkpoint
 from .devices import available_devices, synchronize
 
 DEFAULT_MODEL_NAME = "digitnet-default.pt"
-UNSURE_BELOW = 0.6
-SINGLE_THREAD_BATCH = 16  # CPU batches up to this size run on one thread: splitting them costs more than it saves  # a top probability under this is shown as "not sure"
+UNSURE_BELOW = 0.6  # a top probability under this is shown as "not sure"
+SINGLE_THREAD_BATCH = 16  # CPU batches up to this size run on one thread: splitting them costs more than it saves
 
 
 def default_model_path() -> Path:

@@ -213,5 +213,6 @@ def _render(segments: np.ndarray) -> torch.Tensor:
     rel_y -= t * dy
     distance = np.sqrt((rel_x * rel_x + rel_y * rel_y).min(axis=1))
     ink = np.zeros((SIZE, SIZE), dtype=np.float32)
-    ink[low[1] : high[1] + 1, low[0] : high[0] + 1] = np.clip((PEN_RADIUS - distance) / EDGE_SOFTNESS + 0.5, 0.0, 1.0).reshape(pixel_x.shape)
+    near = np.clip((PEN_RADIUS - distance) / EDGE_SOFTNESS + 0.5, 0.0, 1.0)
+    ink[low[1] : high[1] + 1, low[0] : high[0] + 1] = near.reshape(pixel_x.shape)
     return torch.from_numpy(ink)

@@ -163,7 +163,7 @@ def train(
     optimizer = _make_optimizer(config, model)
     steps_per_epoch = math.ceil(len(labels) / config.batch_size)
     total_steps = steps_per_epoch * config.epochs
-    scheduler = _make_scheduler(config, optimizer, steps_per_epoch, total_steps)
+    scheduler = _make_scheduler(config, optimizer, total_steps)
     augmentation = Augmentation() if config.augment else None
     # Steps into an epoch at which a target is checked; the epoch's end is tested anyway.
     quarter_marks = {round(steps_per_epoch * k / 4) for k in (1, 2, 3)} - {0, steps_per_epoch}
@@ -278,7 +278,7 @@ def _make_optimizer(config: TrainConfig, model: nn.Module) -> torch.optim.Optimi
     return torch.optim.Adadelta(params, lr=config.lr)
 
 
-def _make_scheduler(config: TrainConfig, optimizer, steps_per_epoch: int, total_steps: int):
+def _make_scheduler(config: TrainConfig, optimizer, total_steps: int):
     if config.schedule == "onecycle":
         if total_steps < 8:  # too short a run to warm up and anneal
             return None

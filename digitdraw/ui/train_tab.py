@@ -357,7 +357,7 @@ class TrainTab(QWidget):
         thread.start()
 
     def stop_training(self) -> None:
-        """Ask the worker to stop before its next batch; the weights so far are kept and tested."""
+        """Ask the worker to stop before its next batch; the weights so far are kept."""
         if self.worker is not None and self.is_running:
             self.worker.request_stop()
             self.pause_button.setChecked(False)

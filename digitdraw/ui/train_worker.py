@@ -155,14 +155,6 @@ class TrainWorker(QObject):
         else:
             self._running.set()
 
-    @property
-    def paused(self) -> bool:
-        return not self._running.is_set()
-
-    @property
-    def stop_requested(self) -> bool:
-        return self._stop.is_set()
-
     # -- runs in the worker thread --------------------------------------------------------
     @Slot()
     def run(self) -> None:
