@@ -7,7 +7,9 @@ from dataclasses import replace
 
 import pytest
 import torch
+from torch.optim.optimizer import register_optimizer_step_pre_hook
 
+from digitdraw.core.models import build_model
 from digitdraw.core.training import DEFAULT_RECIPE, PYTORCH_EXAMPLE_RECIPE, RECIPES, TrainConfig, train
 
 # Small enough to take seconds on two busy cores, big enough to learn something.
@@ -76,12 +78,17 @@ def test_a_stop_request_is_honoured_before_the_next_batch(small):
 
 
 @pytest.mark.parametrize("optimizer", ["adamw", "sgd", "adadelta"])
-def test_one_cycle_works_with_every_optimizer_and_very_short_runs(small, optimizer):
+def test_one_cycle_learns_with_every_optimizer_and_survives_very_short_runs(small, optimizer):
     train_data, test_data = small
-    for images in (32 * 4, 32 * 12):  # 4 steps: too short for a cycle; 12: a short one
-        config = quick(optimizer=optimizer, lr=0.5 if optimizer == "adadelta" else 0.01)
-        result = train(config, train_data.subset(images), test_data.subset(100))
-        assert result.status == "finished" and result.test_accuracy is not None
+    lr = 0.5 if optimizer == "adadelta" else 0.01
+    short = train(quick(optimizer=optimizer, lr=lr), train_data.subset(32 * 4), test_data.subset(100))
+    assert short.status == "finished" and short.test_accuracy is not None  # 4 steps: too short for a cycle
+    batches = []
+    result = train(quick(optimizer=optimizer, lr=lr), train_data.subset(32 * 24), test_data, on_batch=batches.append)
+    assert result.status == "finished"
+    first, last = batches[0].loss, sum(b.loss for b in batches[-4:]) / 4
+    assert last < 0.6 * first, f"the loss fell from {first:.2f} to {last:.2f}"
+    assert result.test_accuracy > 0.4, "24 steps of 32 digits: chance is 0.1"
 
 
 def test_a_diverging_loss_stops_with_a_message_and_keeps_finite_weights(small):
@@ -89,9 +96,34 @@ def test_a_diverging_loss_stops_with_a_message_and_keeps_finite_weights(small):
     assert result.status == "diverged"
     assert "learning rate" in result.message and "too high" in result.message
     assert all(torch.isfinite(v).all() for v in result.model.state_dict().values() if v.is_floating_point())
-    with torch.no_grad():
-        output = result.model(torch.zeros(2, 1, 28, 28))
-    assert torch.isfinite(output).all()
+
+
+def test_a_blow_up_mid_run_keeps_the_weights_from_just_before_it(small):
+    """Train normally, then raise the learning rate: the kept weights are the trained ones of the step before."""
+    raise_after = 40
+    weights_after_step, optimizers = {}, []
+    hook = register_optimizer_step_pre_hook(lambda optimizer, *_: optimizers.append(optimizer))
+
+    def on_batch(report):
+        model_state = optimizers[0].param_groups[0]["params"]  # the model's parameters, in order
+        weights_after_step[report.step] = [p.detach().clone() for p in model_state]
+        if report.step == raise_after:
+            for group in optimizers[0].param_groups:
+                group["lr"] = 1e30
+
+    try:
+        result = train(quick(optimizer="sgd", lr=0.05, schedule="constant"), *small, on_batch=on_batch)
+    finally:
+        hook.remove()
+    steps_per_epoch = math.ceil(TRAIN_IMAGES / 32)
+    assert result.status == "diverged"
+    blown_at = round(result.epochs * steps_per_epoch) + 1  # the step whose loss was not finite
+    assert blown_at == raise_after + 2, "the first step at the huge rate ruins the weights, the next one's loss shows it"
+    assert f"at step {blown_at}" in result.message
+    kept = [p.detach() for p in result.model.parameters()]
+    expected = weights_after_step[blown_at - 2]  # the last weights that gave a finite loss
+    assert all(torch.equal(k, e) for k, e in zip(kept, expected)), "exactly the weights from before the blow-up"
+    assert result.test_accuracy > 0.6, "the kept weights are those of a trained model"
 
 
 def test_reaching_the_target_accuracy_ends_the_run_early(small):
@@ -101,6 +133,41 @@ def test_reaching_the_target_accuracy_ends_the_run_early(small):
     assert result.epochs < 3
     assert evaluations[-1].test_accuracy >= 0.3
     assert "reached" in result.message
+
+
+def test_a_target_reached_mid_epoch_ends_the_run_there(small):
+    # The same seeded run twice: first to see the accuracies at each check, then with a target
+    # that only a mid-epoch check (in epoch 2) reaches.
+    halved = (small[0].subset(TRAIN_IMAGES // 2), small[1])
+    checks = train(quick(epochs=2, target_accuracy=0.999), *halved).history
+    assert [c.epoch for c in checks] == [1.0, 1.25, 1.5, 1.75, 2.0]
+    best_so_far = checks[0].test_accuracy
+    for check in checks[1:4]:
+        if check.test_accuracy > best_so_far:
+            target = (best_so_far + check.test_accuracy) / 2
+            break
+        best_so_far = max(best_so_far, check.test_accuracy)
+    else:
+        pytest.fail(f"no mid-epoch check improved on the end of epoch 1: {checks}")
+    result = train(quick(epochs=2, target_accuracy=target), *halved)
+    assert result.status == "target_reached"
+    assert result.epochs == pytest.approx(check.epoch) and result.epochs % 1 != 0, "stopped mid-epoch"
+    assert result.test_accuracy == check.test_accuracy >= target
+
+
+def test_stop_cuts_a_test_pass_short(mnist):
+    train_data, test_data = mnist  # the whole 10,000-digit test set: 20 batches of 500
+    steps, test_batches = math.ceil(256 / 32), []
+    batches, evaluations = [], []
+    model = build_model(DEFAULT_RECIPE.arch)
+    model.register_forward_pre_hook(lambda module, _: None if module.training else test_batches.append(1))
+    # Stop is pressed once every training batch is done, i.e. during the first test pass.
+    result = train(quick(epochs=2), train_data.subset(256), test_data, model=model, on_batch=batches.append,
+                   on_eval=evaluations.append, should_stop=lambda: len(test_batches) >= 1)
+    assert len(batches) == steps
+    assert result.status == "stopped" and "during a test" in result.message
+    assert evaluations == [] and result.test_accuracy is None
+    assert len(test_batches) == 1, "the test pass ends at the next batch, not after all 20"
 
 
 @pytest.mark.parametrize(
@@ -123,6 +190,17 @@ def test_bad_settings_raise_value_error(small, overrides, words):
 def test_the_classic_network_trains_with_pytorchs_recipe(small):
     train_data, test_data = small
     config = replace(PYTORCH_EXAMPLE_RECIPE, epochs=1, device="cpu")
-    result = train(config, train_data.subset(256), test_data.subset(200))
+    result = train(config, train_data.subset(512), test_data.subset(200))
     assert result.status == "finished" and result.checkpoint().arch == "classic"
-    assert result.test_accuracy > 0.2
+    assert result.test_accuracy > 0.4, "8 steps of 64 digits with Adadelta at 1.0: chance is 0.1"
+    assert result.test_loss < 0.8 * math.log(10), "well below the loss of a uniform guess"
+
+
+def test_the_default_recipe_with_augmentation_learns(small):
+    batches = []
+    config = replace(DEFAULT_RECIPE, batch_size=64, device="cpu")  # augmentation on, as shipped
+    assert config.augment
+    result = train(config, *small, on_batch=batches.append)
+    assert result.status == "finished"
+    assert sum(b.loss for b in batches[-4:]) / 4 < 0.6 * batches[0].loss
+    assert result.test_accuracy > 0.5

@@ -111,18 +111,34 @@ class TrainingError(Exception):
     """Training could not run (bad settings, out of memory)."""
 
 
+class StopRequested(Exception):
+    """``should_stop`` said yes in the middle of a test pass."""
+
+
 def normalise(images: torch.Tensor) -> torch.Tensor:
     """uint8 (N, 28, 28) -> float (N, 1, 28, 28) with MNIST's mean and std."""
     return (images[:, None].float() / 255.0 - MNIST_MEAN) / MNIST_STD
 
 
 @torch.inference_mode()
-def evaluate(model: nn.Module, split: MnistSplit, device: str, batch_size: int = 500) -> tuple[float, float, torch.Tensor]:
-    """(mean NLL loss, accuracy, predicted labels) of ``model`` on ``split``."""
+def evaluate(
+    model: nn.Module,
+    split: MnistSplit,
+    device: str,
+    batch_size: int = 500,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[float, float, torch.Tensor]:
+    """(mean NLL loss, accuracy, predicted labels) of ``model`` on ``split``.
+
+    ``should_stop`` is asked before every batch; a yes raises :class:`StopRequested`.
+    """
     was_training = model.training
     model.eval()
     total_loss, predictions = 0.0, []
     for start in range(0, len(split), batch_size):
+        if should_stop and should_stop():
+            model.train(was_training)
+            raise StopRequested
         images = normalise(split.images[start : start + batch_size].to(device))
         labels = split.labels[start : start + batch_size].to(device)
         output = model(images)
@@ -147,8 +163,9 @@ def train(
 
     With ``target_accuracy`` set, the test also runs every quarter epoch in the second half of
     training and the run ends as soon as the target is reached. A non-finite loss ends the run
-    with the last weights that gave a finite loss. A stopped run is not tested again, so that
-    stopping is quick; its ``test_accuracy`` is None unless the last test was at the last step.
+    with the weights from just before it: the last ones that gave a finite loss. A stop request
+    also cuts a test pass short; a stopped run is not tested again, so that stopping is quick, and
+    its ``test_accuracy`` is None unless the last test was at the last step.
     """
     config.validate()
     started = time.perf_counter()
@@ -174,7 +191,7 @@ def train(
 
     def run_eval() -> bool:
         nonlocal evaluation
-        evaluation = evaluate(model, test_data, device)
+        evaluation = evaluate(model, test_data, device, should_stop=should_stop)
         report = EvalReport(step / steps_per_epoch, step, evaluation[0], evaluation[1])
         history.append(report)
         if on_eval:
@@ -197,16 +214,16 @@ def train(
                 output = model(x)
                 loss = _loss(output, labels[batch], config.label_smoothing)
                 loss_value = loss.item()
-                if not math.isfinite(loss_value):
+                if not (math.isfinite(loss_value) and _all_finite(model.buffers())):
                     model.load_state_dict(last_good)
                     status = "diverged"
+                    what = f"the loss became {loss_value}" if not math.isfinite(loss_value) else "the network overflowed"
                     message = (
-                        f"the loss became {loss_value} at step {step + 1}: the learning rate {config.lr:g} is too high "
+                        f"{what} at step {step + 1}: the learning rate {config.lr:g} is too high "
                         f"for this setup. Training stopped; the last weights with a finite loss are kept."
                     )
                     break
-                if step % 25 == 0:
-                    last_good = _snapshot(model)
+                _copy_weights(model, into=last_good)  # these weights gave a finite loss
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()
@@ -229,11 +246,16 @@ def train(
             if run_eval():
                 status = "target_reached"
                 break
+    except StopRequested:
+        status, message = "stopped", f"stopped by request after {step} steps, during a test"
     except torch.OutOfMemoryError:
         raise TrainingError(f"out of memory on {device}: try a smaller batch size or the CPU") from None
 
     if status == "diverged" and step > 0:
-        run_eval()
+        try:
+            run_eval()
+        except StopRequested:
+            evaluation = None
     if status == "stopped" and (not history or history[-1].step != step):
         evaluation = None  # the user asked to stop now: no final test of weights that changed since the last
     if status == "target_reached":
@@ -265,6 +287,18 @@ def _loss(log_probabilities: torch.Tensor, labels: torch.Tensor, smoothing: floa
 
 def _snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def _all_finite(tensors) -> bool:
+    """No inf or NaN in any floating-point tensor (batch norm's running statistics can overflow first)."""
+    return all(bool(torch.isfinite(t).all()) for t in tensors if t.is_floating_point())
+
+
+def _copy_weights(model: nn.Module, into: dict[str, torch.Tensor]) -> None:
+    """Overwrite the snapshot ``into`` with the model's current state, in place (no allocation)."""
+    with torch.no_grad():
+        for name, value in model.state_dict().items():
+            into[name].copy_(value)
 
 
 def _make_optimizer(config: TrainConfig, model: nn.Module) -> torch.optim.Optimizer:
