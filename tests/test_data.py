@@ -1,5 +1,7 @@
 """Finding MNIST, reading it, and saying clearly what is missing."""
 
+import sys
+
 import pytest
 import torch
 
@@ -21,8 +23,17 @@ def test_folder_comes_from_option_then_environment_then_cache(monkeypatch, tmp_p
     assert resolve_data_dir(None) == tmp_path / "env"
     monkeypatch.delenv("DIGITDRAW_DATA")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert resolve_data_dir(None) == data.user_cache_dir()
-    assert "digitdraw" in str(data.user_cache_dir())
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+    expected = {
+        "linux": tmp_path / "cache" / "digitdraw" / "data",
+        "win32": tmp_path / "local" / "digitdraw" / "data",
+        "darwin": tmp_path / "home" / "Library" / "Caches" / "digitdraw" / "data",
+    }[sys.platform]
+    assert resolve_data_dir(None) == expected
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    if sys.platform == "linux":
+        assert resolve_data_dir(None) == tmp_path / "home" / ".cache" / "digitdraw" / "data"
 
 
 def test_missing_data_names_the_folder_and_the_four_files(tmp_path, monkeypatch):

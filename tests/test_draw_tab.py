@@ -9,8 +9,7 @@ from PySide6.QtCore import QEvent, QPointF, QSettings, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from digitdraw.core.devices import available_devices
-from digitdraw.core.inference import Classifier
+from digitdraw.core.inference import Classifier, Prediction
 from digitdraw.ui.draw_tab import DrawTab
 
 from digit_strokes import clear_drawing
@@ -80,34 +79,65 @@ def test_escape_clears_and_ctrl_z_undoes(tab, qtbot):
 
 
 def test_a_tiny_scribble_is_nothing_to_classify(tab, qtbot):
+    predictions = []
+    tab._timer.timeout.connect(lambda: predictions.append(shown_digit(tab)))
     draw(tab.canvas, [[(100, 100), (103, 102)]])
-    qtbot.wait(100)
-    assert shown_digit(tab) == "–"
+    qtbot.waitUntil(lambda: bool(predictions), timeout=5000)  # the delayed prediction has run
+    assert shown_digit(tab) == "–" and tab.confidence_label.text() == "nothing to classify"
 
 
-def test_device_selector_lists_the_devices_and_switches(tab):
+@pytest.mark.parametrize(("probabilities", "cue"), [([0.05, 0.45, 0.4] + [0.1 / 7] * 7, "not sure"),
+                                                    ([0.01, 0.95, 0.02] + [0.02 / 7] * 7, "")])
+def test_a_faint_answer_is_marked_not_sure(tab, monkeypatch, probabilities, cue):
+    monkeypatch.setattr(tab.classifier, "predict", lambda image: Prediction(probabilities, 0.001))
+    draw(tab.canvas, clear_drawing(1, area=tab.canvas.area_size()).strokes)
+    tab.predict_now()
+    assert shown_digit(tab) == "1"
+    assert tab.unsure_label.text() == cue
+    assert tab.confidence_label.text() == f"{max(probabilities):.0%} sure"
+
+
+FAKE_DEVICES = ["cpu", "cpu:0"]  # a second device torch can really use, on any machine
+
+
+@pytest.fixture
+def two_devices(monkeypatch):
+    """Pretend the machine has a second device, so that switching really switches."""
+    for module in ("digitdraw.ui.draw_tab", "digitdraw.core.inference"):
+        monkeypatch.setattr(f"{module}.available_devices", lambda: list(FAKE_DEVICES))
+    return FAKE_DEVICES
+
+
+def test_device_selector_lists_the_devices_and_switches(two_devices, shown_tab):
+    tab = shown_tab(DrawTab(), 900, 600)
     selector = tab.findChild(type(tab.device_selector), "deviceSelector")
-    assert [selector.itemData(i) for i in range(selector.count())] == available_devices()
-    selector.setCurrentIndex(selector.count() - 1)
-    assert tab.classifier.device == available_devices()[-1]
-    if selector.count() > 1:
-        assert QSettings().value("draw/device") == available_devices()[-1]
+    assert [selector.itemData(i) for i in range(selector.count())] == two_devices
+    assert tab.classifier.device == "cpu"
+    selector.setCurrentIndex(1)
+    assert tab.classifier.device == "cpu:0"
+    assert QSettings().value("draw/device") == "cpu:0", "the choice is remembered"
+    tab.set_classifier(Classifier.load())
+    assert tab.classifier.device == "cpu:0", "a new model goes to the chosen device"
 
 
-@pytest.mark.parametrize(("remembered", "expected"), [(available_devices()[-1], available_devices()[-1]), ("cuda:7", "cpu")])
-def test_the_remembered_device_is_used_if_it_exists(qtbot, remembered, expected):
+@pytest.mark.parametrize(("remembered", "expected"), [("cpu:0", "cpu:0"), ("cuda:7", "cpu")])
+def test_the_remembered_device_is_used_if_it_exists(two_devices, shown_tab, remembered, expected):
     QSettings().setValue("draw/device", remembered)
-    tab = DrawTab()
-    qtbot.addWidget(tab)
+    tab = shown_tab(DrawTab(), 900, 600)
     assert tab.device_selector.currentData() == expected
     assert tab.classifier.device == expected
-    tab.shutdown()
 
 
-def test_a_new_classifier_keeps_the_chosen_device(tab):
-    tab.device_selector.setCurrentIndex(tab.device_selector.count() - 1)
-    tab.set_classifier(Classifier.load())
-    assert tab.classifier.device == tab.device_selector.currentData()
+def test_a_device_that_fails_gives_a_message_and_the_selector_goes_back(monkeypatch, shown_tab):
+    devices = ["cpu", "cpu:0", "xpu:7"]  # the last is listed but torch cannot use it here
+    for module in ("digitdraw.ui.draw_tab", "digitdraw.core.inference"):
+        monkeypatch.setattr(f"{module}.available_devices", lambda: list(devices))
+    tab = shown_tab(DrawTab(), 900, 600)
+    tab.device_selector.setCurrentIndex(1)
+    tab.device_selector.setCurrentIndex(2)
+    assert "xpu:7" in tab.message_label.text()
+    assert tab.device_selector.currentData() == "cpu:0" and tab.classifier.device == "cpu:0"
+    assert QSettings().value("draw/device") == "cpu:0"
 
 
 def test_save_a_drawing_and_open_it_again(tab, qtbot, tmp_path):

@@ -6,7 +6,6 @@ import pytest
 import torch
 
 from digitdraw.core.checkpoints import Checkpoint, CheckpointError, save_checkpoint
-from digitdraw.core.devices import available_devices
 from digitdraw.core.inference import UNSURE_BELOW, Classifier, Prediction, default_model_path
 from digitdraw.core.models import build_model
 from digitdraw.core.preprocess import strokes_to_image
@@ -50,15 +49,19 @@ def test_unsure_when_no_digit_stands_out():
     assert Prediction([0.1, 0.7] + [0.025] * 8, 0.001).digit == 1
 
 
-def test_moves_between_the_devices_that_exist(classifier):
+def test_moves_between_devices_and_refuses_one_that_does_not_exist(classifier, monkeypatch):
+    import digitdraw.core.inference as inference
+
+    monkeypatch.setattr(inference, "available_devices", lambda: ["cpu", "cpu:0"])  # a second device, on any machine
     image = strokes_to_image(clear_drawing(3).strokes, 280)
     on_cpu = classifier.predict(image).probabilities
-    for device in available_devices():
-        classifier.to(device)
-        assert classifier.predict(image).probabilities == pytest.approx(on_cpu, abs=1e-3)
+    classifier.to("cpu:0")
+    assert classifier.device == "cpu:0"
+    assert classifier.predict(image).probabilities == pytest.approx(on_cpu, abs=1e-4)
     classifier.to("cpu")
     with pytest.raises(ValueError, match="not available"):
         classifier.to("cuda:99")
+    assert classifier.device == "cpu"
 
 
 def test_a_checkpoint_of_another_architecture_loads(tmp_path):

@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+import torch
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
@@ -151,6 +152,7 @@ def test_too_large_learning_rate_stops_the_fit_and_says_lower_it(tab, qtbot):
 
 @pytest.mark.parametrize("model, optimizer, lr", [("Polynomial", "SGD", 0.1), ("Small network", "Adam", 0.02)])
 def test_curve_models_reduce_the_loss_on_curved_points(tab, qtbot, model, optimizer, lr):
+    torch.manual_seed(0)  # the tab starts each model from random weights: these ones, every time
     tab.set_points(*random_points("curve", seed=13))
     tab.model_box.setCurrentText(model)
     tab.optimizer_box.setCurrentText(optimizer)
@@ -171,3 +173,14 @@ def test_step_and_reset_buttons(tab, qtbot):
     assert tab.fit.steps == 2 and tab.step_label.text() == "step: 2"
     tab.reset_fit()
     assert tab.fit.steps == 0 and tab.fit.losses == []
+
+
+@pytest.mark.parametrize("button", ["Random line", "Random curve"])
+def test_random_points_fill_the_visible_plot_and_stay_inside_it(tab, qtbot, button):
+    clicked = next(b for b in tab.findChildren(QPushButton) if b.text() == button)
+    (x0, x1), (y0, y1) = tab.view_box.viewRange()
+    for _ in range(5):
+        qtbot.mouseClick(clicked, Qt.MouseButton.LeftButton)
+        x, y = tab.points()
+        assert len(x) > 10
+        assert ((x0 <= x) & (x <= x1)).all() and ((y0 <= y) & (y <= y1)).all()

@@ -68,7 +68,7 @@ def random_points(shape: str = "line", n: int = 24, x_range=(0.0, 10.0), y_range
         v = 0.5 + 0.3 * np.sin(2 * np.pi * (rng.uniform(0.6, 1.1) * t + rng.uniform(0, 1)))
     else:
         raise ValueError(f"unknown shape {shape!r} (known: line, curve)")
-    v = v + rng.normal(0.0, noise, n)
+    v = np.clip(v + rng.normal(0.0, noise, n), 0.0, 1.0)  # noise never pushes a point out of the range
     return x0 + (x1 - x0) * t, y0 + (y1 - y0) * v
 
 

@@ -1,0 +1,99 @@
+"""The whole window, built for real: tabs working together, closing mid-run, what it remembers."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from digitdraw.ui.main_window import MainWindow
+
+RUN_TIMEOUT_MS = 60_000
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+
+@pytest.fixture
+def window(qtbot, data_dir):
+    window = MainWindow(data_dir=str(data_dir))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.close()  # shuts every tab down, as when the user closes it
+    assert window.train_tab.thread is None or window.train_tab.thread.isFinished()
+
+
+def test_the_window_has_its_three_tabs_and_menus(window):
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Draw", "Train", "Regression"]
+    assert window.tabs.currentWidget() is window.draw_tab
+    menus = [action.text() for action in window.menuBar().actions()]
+    assert menus == ["&File", "&Help"]
+    file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
+    assert "&Open image…" in file_actions and "Save trained model…" in file_actions and "&Quit" in file_actions
+
+
+def test_a_model_trained_here_is_used_for_drawing(qtbot, window, mnist):
+    tab = window.train_tab
+    tab.test_subset = 200
+    tab.apply_recipe("default")
+    tab.batch_spin.setValue(32)
+    tab.augment_check.setChecked(False)
+    tab.subset_spin.setValue(256)
+    window.tabs.setCurrentWidget(tab)
+    with qtbot.waitSignal(tab.training_finished, timeout=RUN_TIMEOUT_MS):
+        tab.train_button.click()
+    qtbot.waitUntil(lambda: not tab.is_running, timeout=RUN_TIMEOUT_MS)
+    draw = window.draw_tab
+    images = mnist[1].images[:20].float() / 255
+    before = draw.classifier.predict_batch(images)
+    tab.use_button.click()
+    assert draw.classifier.checkpoint is tab.checkpoint
+    after = draw.classifier.predict_batch(images)
+    assert any(a.probabilities != b.probabilities for a, b in zip(after, before)), "the new model answers"
+    assert window.tabs.currentWidget() is draw
+
+
+def test_closing_the_window_mid_run_ends_the_training_thread(qtbot, window):
+    tab = window.train_tab
+    tab.test_subset = 200
+    tab.apply_recipe("default")
+    tab.batch_spin.setValue(32)
+    tab.subset_spin.setValue(60_000)
+    tab.train_button.click()
+    qtbot.waitUntil(lambda: tab.loss_plot.point_count() > 0, timeout=RUN_TIMEOUT_MS)
+    thread = tab.thread
+    window.close()
+    assert thread.isFinished(), "close() returns only once the thread has ended"
+
+
+def test_the_window_size_is_remembered(qtbot, data_dir, window):
+    # The headless screen is 800 px wide, so Qt fits a restored window's width to it: the height tells.
+    assert window.height() == 780, "the first time, the default size"
+    window.resize(1000, 700)
+    window.close()
+    again = MainWindow(data_dir=str(data_dir))
+    qtbot.addWidget(again)
+    assert again.height() == 700
+    again.close()
+
+
+def test_a_picture_dropped_on_the_window_is_classified(qtbot, window, mnist, tmp_path):
+    digit, label = mnist[1].images[1].numpy(), int(mnist[1].labels[1])
+    path = tmp_path / "dropped.png"
+    Image.fromarray(255 - digit).resize((140, 140)).save(path)
+    target = window.tabs.currentWidget()
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    point = QPoint(target.width() // 3, target.height() // 2)
+    actions, left, none = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(point, actions, data, left, none)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted(), "the window takes files dragged onto it"
+    drop = QDropEvent(QPointF(point), actions, data, left, none)
+    QApplication.sendEvent(target, drop)
+    assert drop.isAccepted()
+    assert window.draw_tab.prediction_label.text() == str(label)
+    assert "dropped.png" in window.draw_tab.message_label.text()
