@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -86,6 +87,7 @@ def test_a_bad_model_or_device_is_a_clear_error(pictures, tmp_path, capsys):
 
 def test_the_installed_command_runs(pictures):
     path = next(iter(pictures))
-    result = subprocess.run([sys.executable, "-m", "digitdraw", "classify", "--json", path], capture_output=True, text=True, timeout=120)
+    installed = Path(sys.executable).with_name("digitdraw")  # the command pip installed, not python -m
+    result = subprocess.run([str(installed), "classify", "--json", path], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["digit"] == pictures[path]

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 from digitdraw.cli import main
 from digitdraw.core.checkpoints import load_checkpoint
@@ -28,6 +29,22 @@ def tiny_data(mnist, tmp_path_factory) -> Path:
     write_mnist(root, train_data.subset(640), test_data.subset(300))
     assert len(load_mnist(root, download=False)[0]) == 640
     return root
+
+
+INSTALLED = Path(sys.executable).with_name("digitdraw")  # the command pip installed next to this Python
+
+
+def known_digits(mnist, folder: Path) -> dict[str, int]:
+    """Three clear MNIST test digits (a 7, a 1, a 0) saved as dark ink on white: {path: digit}."""
+    from PIL import Image
+
+    paths = {}
+    for index in (0, 2, 3):
+        digit, label = mnist[1].images[index].numpy(), int(mnist[1].labels[index])
+        path = folder / f"test-{index}-is-{label}.png"
+        Image.fromarray(255 - digit).resize((112, 112)).save(path)
+        paths[str(path)] = label
+    return paths
 
 
 def _summary(stdout: str) -> dict:
@@ -54,14 +71,13 @@ def test_train_writes_a_checkpoint_that_classify_can_use(tiny_data, tmp_path, ca
 
     from PIL import Image
 
-    digit = mnist[1].images[0].numpy()  # a 7, white on black like MNIST
-    image_path = tmp_path / "seven.png"
-    Image.fromarray(255 - digit).resize((112, 112)).save(image_path)  # dark ink on white, bigger
-    code = main(["classify", "--model", str(out), "--json", str(image_path)])
-    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    paths = known_digits(mnist, tmp_path)
+    code = main(["classify", "--model", str(out), "--json", *paths])
+    lines = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
     assert code == 0
-    assert line["path"] == str(image_path) and 0 <= line["digit"] <= 9
-    assert len(line["probabilities"]) == 10 and sum(line["probabilities"]) == pytest.approx(1, abs=1e-3)
+    assert [(line["path"], line["digit"]) for line in lines] == list(paths.items()), "the trained model reads them"
+    for line in lines:
+        assert len(line["probabilities"]) == 10 and sum(line["probabilities"]) == pytest.approx(1, abs=1e-3)
 
 
 def test_target_accuracy_stops_early(tiny_data, tmp_path, capsys):
@@ -95,14 +111,55 @@ def test_missing_mnist_says_where_to_put_it(tmp_path, capsys, monkeypatch):
     assert code == 2 and "MNIST not found" in err and str(tmp_path) in err
 
 
-def test_the_installed_command_prints_json_last(tiny_data, tmp_path):
+def test_the_installed_command_trains_then_classifies_known_digits(tiny_data, tmp_path, mnist):
+    assert INSTALLED.is_file(), f"{INSTALLED} is missing: install the package with pip install -e ."
     out = tmp_path / "cmd.pt"
     env = dict(os.environ, OMP_NUM_THREADS="1")
     completed = subprocess.run(
-        [sys.executable, "-m", "digitdraw", "train", "--data-dir", str(tiny_data), "--epochs", "1",
-         "--batch-size", "64", "--no-augment", "--device", "cpu", "--out", str(out)],
-        capture_output=True, text=True, timeout=120, env=env,
+        [str(INSTALLED), "train", "--data-dir", str(tiny_data), "--epochs", "2", "--batch-size", "32",
+         "--no-augment", "--device", "cpu", "--seed", "0", "--out", str(out)],
+        capture_output=True, text=True, timeout=300, env=env,
     )
     assert completed.returncode == 0, completed.stderr
     assert _summary(completed.stdout)["out"] == str(out)
-    assert load_checkpoint(out).arch
+    paths = known_digits(mnist, tmp_path)
+    completed = subprocess.run([str(INSTALLED), "classify", "--json", "--model", str(out), *paths],
+                               capture_output=True, text=True, timeout=300, env=env)
+    assert completed.returncode == 0, completed.stderr
+    lines = [json.loads(line) for line in completed.stdout.strip().splitlines()]
+    assert [(line["path"], line["digit"]) for line in lines] == list(paths.items()), "the trained model reads them"
+
+
+def test_a_diverging_run_exits_non_zero_and_keeps_finite_weights(tiny_data, tmp_path, capsys):
+    out = tmp_path / "blown.pt"
+    code = main(["train", "--data-dir", str(tiny_data), "--epochs", "1", "--batch-size", "32", "--no-augment",
+                 "--device", "cpu", "--optimizer", "sgd", "--lr", "1e6", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 1, "a run that diverged is not a success"
+    assert "too high" in captured.err
+    assert _summary(captured.out)["out"] == str(out)
+    weights = load_checkpoint(out).state_dict.values()
+    assert all(torch.isfinite(w).all() for w in weights if w.is_floating_point())
+
+
+def _train(tiny_data, out, *arguments) -> dict:
+    code = main(["train", "--data-dir", str(tiny_data), "--epochs", "1", "--device", "cpu", "--no-augment",
+                 "--out", str(out), *arguments])
+    assert code == 0
+    return load_checkpoint(out)
+
+
+def test_recipe_arch_and_seed_decide_the_run(tiny_data, tmp_path, capsys):
+    example = _train(tiny_data, tmp_path / "example.pt", "--recipe", "pytorch-example", "--arch", "digitnet")
+    assert example.arch == "digitnet", "--arch overrides the recipe's network"
+    settings = example.training
+    assert (settings["optimizer"], settings["lr"], settings["batch_size"], settings["schedule"]) == (
+        "adadelta", 1.0, 64, "step"), "the rest comes from PyTorch's example"
+
+    first = _train(tiny_data, tmp_path / "a.pt", "--seed", "3", "--batch-size", "64")
+    again = _train(tiny_data, tmp_path / "b.pt", "--seed", "3", "--batch-size", "64")
+    other = _train(tiny_data, tmp_path / "c.pt", "--seed", "4", "--batch-size", "64")
+    assert first.training["seed"] == 3 and other.training["seed"] == 4
+    assert all(torch.equal(first.state_dict[k], again.state_dict[k]) for k in first.state_dict), "same seed, same model"
+    assert not all(torch.equal(first.state_dict[k], other.state_dict[k]) for k in first.state_dict)
+    capsys.readouterr()
