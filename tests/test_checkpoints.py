@@ -112,3 +112,23 @@ def test_shipped_model_is_small_documented_and_accurate(mnist):
     _, accuracy, _ = evaluate(Classifier.load().model, test_data, "cpu")
     assert accuracy >= 0.993
     assert accuracy == pytest.approx(checkpoint.test_accuracy, abs=1e-4)
+
+
+def test_the_model_card_tells_the_truth_about_the_shipped_file():
+    """The README's figures for resources/digitnet-default.pt, checked against the file itself."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    card = readme[readme.index("## Model card"):]
+    card = card[: card.index("\n## ", 1)]
+    path = default_model_path()
+    classifier = Classifier.load(path)
+
+    parameters = int(re.search(r"([\d,]+) parameters", card).group(1).replace(",", ""))
+    assert parameters == sum(p.numel() for p in classifier.model.parameters())
+    kilobytes = float(re.search(r"([\d.]+) KB file", card).group(1))
+    assert kilobytes == pytest.approx(path.stat().st_size / 1024, rel=0.05)
+    accuracy = float(re.search(r"MNIST test accuracy \| \*\*([\d.]+) %\*\*", card).group(1))
+    assert accuracy == pytest.approx(100 * classifier.checkpoint.test_accuracy, abs=0.005)
+    assert re.search(rf"`{classifier.arch}`", card), "the card names the network in the file"

@@ -92,6 +92,10 @@ def test_a_big_photo_is_handled_like_a_small_picture():
     small = image_to_image(photo[::50, ::50])
     assert image is not None and small is not None
     assert F.cosine_similarity(image.flatten(), small.flatten(), dim=0) > 0.9
+    # ... and it is the expected image: an upright bar 20 px tall, a few px wide, in the middle.
+    rows, cols = torch.nonzero(image > 0.3, as_tuple=True)
+    assert rows.max() - rows.min() + 1 in (19, 20, 21) and cols.max() - cols.min() + 1 <= 5
+    assert abs(float(cols.float().mean()) - 14) <= 1 and abs(float(rows.float().mean()) - 14) <= 1
 
 
 def render(strokes, pen_width: int, size: int = 280) -> np.ndarray:
@@ -105,6 +109,40 @@ def render(strokes, pen_width: int, size: int = 280) -> np.ndarray:
     return np.asarray(picture)
 
 
+def mnist_like(ink: np.ndarray) -> torch.Tensor:
+    """The expected image, by MNIST's recipe written out plainly: crop the ink (light on dark), fit it
+    in 20x20, put its centre of mass at the centre of 28x28. Independent of digitdraw's code."""
+    rows, cols = np.nonzero(ink > 0)
+    box = ink[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+    factor = 20 / max(box.shape)
+    size = (max(1, round(box.shape[1] * factor)), max(1, round(box.shape[0] * factor)))
+    small = np.asarray(Image.fromarray(box.astype(np.uint8)).resize(size, Image.LANCZOS), np.float64).clip(0, 255)
+    mass = small.sum()
+    centre_row = (small.sum(1) * np.arange(small.shape[0])).sum() / mass
+    centre_col = (small.sum(0) * np.arange(small.shape[1])).sum() / mass
+    top, left = round(13.5 - centre_row), round(13.5 - centre_col)
+    out = np.zeros((28, 28))
+    out[top : top + small.shape[0], left : left + small.shape[1]] = small
+    return torch.tensor(out / out.max(), dtype=torch.float32)
+
+
+@pytest.fixture(scope="module")
+def expected_drawings() -> list[torch.Tensor]:
+    """The expected 28x28 image of each clear drawing, drawn with an MNIST-like pen."""
+    return [mnist_like(255 - render(clear_drawing(d).strokes, 24).astype(np.int64)) for d in range(10)]
+
+
+def closest(image: torch.Tensor, expected: list[torch.Tensor]) -> int:
+    return int(np.argmax([similarity(image, e) for e in expected]))
+
+
+def test_strokes_give_the_expected_image(expected_drawings):
+    for digit in range(10):
+        image = strokes_to_image(clear_drawing(digit).strokes, 280)
+        assert similarity(image, expected_drawings[digit]) > 0.8, digit
+        assert closest(image, expected_drawings) == digit
+
+
 def test_thin_and_fat_pens_give_mnist_like_strokes():
     for digit in range(10):
         strokes = clear_drawing(digit).strokes
@@ -113,17 +151,21 @@ def test_thin_and_fat_pens_give_mnist_like_strokes():
             assert 0.9 <= stroke_width(work) / 4 <= MNIST_WIDTHS[1], digit
 
 
-def test_thin_and_fat_pens_give_nearly_the_same_image():
-    scores = [
-        similarity(image_to_image(render(clear_drawing(d).strokes, 3)), image_to_image(render(clear_drawing(d).strokes, 24)))
-        for d in range(10)
-    ]
+def test_thin_and_fat_pens_give_nearly_the_same_image(expected_drawings):
+    thin = [image_to_image(render(clear_drawing(d).strokes, 3)) for d in range(10)]
+    fat = [image_to_image(render(clear_drawing(d).strokes, 24)) for d in range(10)]
+    scores = [similarity(a, b) for a, b in zip(thin, fat)]
     assert np.mean(scores) > 0.7 and min(scores) > 0.55
+    # ... and both are the digit that was drawn, not merely alike:
+    assert [closest(image, expected_drawings) for image in fat] == list(range(10))
+    assert sum(closest(image, expected_drawings) == d for d, image in enumerate(thin)) >= 9, "a thin 4 looks like a 9"
 
 
-def test_strokes_and_a_picture_of_them_agree():
+def test_strokes_and_a_picture_of_them_agree(expected_drawings):
     drawing = clear_drawing(8)
-    assert similarity(strokes_to_image(drawing.strokes, 280), image_to_image(render(drawing.strokes, 14))) > 0.85
+    from_strokes, from_picture = strokes_to_image(drawing.strokes, 280), image_to_image(render(drawing.strokes, 14))
+    assert similarity(from_strokes, from_picture) > 0.85
+    assert similarity(from_picture, expected_drawings[8]) > 0.8 and closest(from_picture, expected_drawings) == 8
 
 
 def test_strokes_are_placed_like_mnist():
@@ -140,3 +182,5 @@ def test_strokes_do_not_depend_on_where_or_how_big_they_are_drawn():
     drawing = clear_drawing(4, area=280)
     moved = [[(x * 0.5 + 100, y * 0.5 + 20) for x, y in stroke] for stroke in drawing.strokes]
     assert similarity(strokes_to_image(drawing.strokes, 280), strokes_to_image(moved, 280)) > 0.97
+    expected = mnist_like(255 - render(drawing.strokes, 24).astype(np.int64))
+    assert similarity(strokes_to_image(moved, 280), expected) > 0.8
