@@ -49,9 +49,9 @@ def test_clear_drawings_of_each_digit_are_read_right(tab, qtbot):
     assert tab.classifier is not None, tab.message_label.text()
     for digit in range(10):
         canvas.clear()
-        qtbot.waitUntil(lambda: shown_digit(tab) == "–", timeout=1000)
+        qtbot.waitUntil(lambda: shown_digit(tab) == "–", timeout=10_000)
         draw(canvas, clear_drawing(digit, area=canvas.area_size()).strokes)
-        qtbot.waitUntil(lambda: shown_digit(tab) == str(digit), timeout=1000)
+        qtbot.waitUntil(lambda: shown_digit(tab) == str(digit), timeout=10_000)
 
 
 def test_prediction_updates_while_the_pen_is_still_down(tab, qtbot):
@@ -60,7 +60,7 @@ def test_prediction_updates_while_the_pen_is_still_down(tab, qtbot):
     send_mouse(canvas, QEvent.Type.MouseButtonPress, QPointF(*stroke[0]), LEFT, LEFT)
     for point in stroke[1:]:
         send_mouse(canvas, QEvent.Type.MouseMove, QPointF(*point), NONE, LEFT)
-    qtbot.waitUntil(lambda: shown_digit(tab) != "–", timeout=1000)
+    qtbot.waitUntil(lambda: shown_digit(tab) != "–", timeout=10_000)
     assert canvas.is_drawing()
     send_mouse(canvas, QEvent.Type.MouseButtonRelease, QPointF(*stroke[-1]), LEFT, NONE)
 
@@ -70,12 +70,12 @@ def test_escape_clears_and_ctrl_z_undoes(tab, qtbot):
     canvas.setFocus()
     four = clear_drawing(4, area=canvas.area_size()).strokes
     draw(canvas, four)
-    qtbot.waitUntil(lambda: shown_digit(tab) == "4", timeout=1000)
+    qtbot.waitUntil(lambda: shown_digit(tab) == "4", timeout=10_000)
     qtbot.keyClick(canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(canvas.strokes()) == len(four) - 1
     qtbot.keyClick(canvas, Qt.Key.Key_Escape)
     assert canvas.strokes() == []
-    qtbot.waitUntil(lambda: shown_digit(tab) == "–", timeout=1000)
+    qtbot.waitUntil(lambda: shown_digit(tab) == "–", timeout=10_000)
 
 
 def test_a_tiny_scribble_is_nothing_to_classify(tab, qtbot):

@@ -87,7 +87,7 @@ def test_a_short_run_plots_live_and_ends_with_results(qtbot, tab, mnist):
 def test_use_this_model_emits_the_trained_classifier_and_save_writes_it(qtbot, tab, mnist, tmp_path):
     assert not tab.use_button.isEnabled(), "nothing to use before training"
     run_to_end(qtbot, tab)
-    with qtbot.waitSignal(tab.model_ready, timeout=1000) as blocker:
+    with qtbot.waitSignal(tab.model_ready, timeout=10_000) as blocker:
         tab.use_button.click()
     classifier = blocker.args[0]
     assert isinstance(classifier, Classifier)
