@@ -6,8 +6,9 @@ and is steered by two thread-safe flags: :meth:`TrainWorker.request_stop` and
 thread is busy training and would not process queued calls until the run ends.
 
 Two ways to end a run early: :meth:`TrainWorker.request_stop` ends training before the next
-batch and keeps the weights, and :meth:`TrainWorker.abort` (used when the window closes) also
-cuts a test in progress short, so the thread ends within one forward pass.
+batch (or the next batch of a test in progress) and keeps the weights, and
+:meth:`TrainWorker.abort` (used when the window closes) also gives up the result, so the thread
+ends within one forward pass.
 
 Typical use::
 
