@@ -15,9 +15,11 @@ from torch import nn
 
 from .anatomy import model_device
 from .checkpoints import _first_line
+from .inference import SINGLE_THREAD_BATCH, _torch_threads
 
-OCCLUSION_WINDOW = 3  # pixels on a side of the blank patch slid over the image
+OCCLUSION_WINDOW = 4  # pixels on a side of the blank patch slid over the image
 INTEGRATED_STEPS = 32  # steps from the blank page to the image
+OCCLUSION_STRIDE = 2  # pixels it moves each step: 4x fewer runs than 1, and as faithful (benchmarks/faithfulness.py)
 
 
 class AttributionError(Exception):
@@ -42,7 +44,7 @@ METHODS: dict[str, Method] = {
         Method("occlusion", f"how much the answer drops when a {OCCLUSION_WINDOW}x{OCCLUSION_WINDOW} patch is blanked out", False),
     )
 }
-DEFAULT_METHOD = "integrated-gradients"
+DEFAULT_METHOD = "occlusion"  # the most faithful by deletion (benchmarks/faithfulness.py), and it needs no gradients
 
 
 def attribute(
@@ -64,7 +66,8 @@ def attribute(
     ink_model = _InkModel(model, mean, std).eval()
     device = model_device(model)
     try:
-        with torch.inference_mode(False), torch.enable_grad():
+        threads = 1 if device.type == "cpu" and len(images) <= SINGLE_THREAD_BATCH else torch.get_num_threads()
+        with torch.inference_mode(False), torch.enable_grad(), _torch_threads(threads):
             ink = images.detach().to(device, torch.float32)[:, None].clone().requires_grad_(METHODS[method].needs_gradients)
             result = _run(method, ink_model, ink, targets.to(device))
     except (RuntimeError, NotImplementedError, AssertionError) as exc:
@@ -89,7 +92,7 @@ def _run(method: str, model: nn.Module, ink: torch.Tensor, targets: torch.Tensor
         return IntegratedGradients(model).attribute(ink, baselines=0.0, target=targets, n_steps=INTEGRATED_STEPS)
     window = (1, OCCLUSION_WINDOW, OCCLUSION_WINDOW)
     return Occlusion(model).attribute(
-        ink, sliding_window_shapes=window, strides=(1, 1, 1), baselines=0.0, target=targets, perturbations_per_eval=256
+        ink, sliding_window_shapes=window, strides=(1, OCCLUSION_STRIDE, OCCLUSION_STRIDE), baselines=0.0, target=targets, perturbations_per_eval=256
     )
 
 
