@@ -30,7 +30,7 @@ def attribution_rgba(attribution: torch.Tensor | np.ndarray, opacity: float = 1.
 def on_paper(attribution, ink: torch.Tensor | np.ndarray) -> np.ndarray:
     """(H, W, 3) uint8: the ink in light grey on white with the attribution's colours over it."""
     ink = np.asarray(ink, np.float32).clip(0, 1)
-    paper = (255 - 90 * ink)[..., None].repeat(3, axis=2)
+    paper = (255 - 90 * ink)[..., None].repeat(3, axis=-1)
     rgba = attribution_rgba(attribution).astype(np.float32)
     alpha = rgba[..., 3:] / 255
     return np.round(paper * (1 - alpha) + rgba[..., :3] * alpha).astype(np.uint8)
@@ -42,7 +42,7 @@ def save_explanation(ink: torch.Tensor, attribution: torch.Tensor, path: str | P
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    ink_rgb = np.round(255 - 255 * np.asarray(ink, np.float32).clip(0, 1)).astype(np.uint8)[..., None].repeat(3, axis=2)
+    ink_rgb = np.round(255 - 255 * np.asarray(ink, np.float32).clip(0, 1)).astype(np.uint8)[..., None].repeat(3, axis=-1)
     panels = [Image.fromarray(a).resize((PANEL, PANEL), Image.Resampling.NEAREST) for a in (ink_rgb, on_paper(attribution, ink))]
     margin, caption = 16, 36
     slide = Image.new("RGB", (3 * margin + 2 * PANEL, 2 * margin + PANEL + caption), "white")
