@@ -25,7 +25,10 @@ def _draw(tab, qtbot, digit: int) -> None:
 def _settled(tab, qtbot, target: int):
     """Wait for the inside view's result for the current drawing and ``target``."""
     inside = tab.inside
-    qtbot.waitUntil(lambda: inside.result is not None and not inside._busy and inside.result.target == target, timeout=TIMEOUT)
+    qtbot.waitUntil(
+        lambda: inside.result is not None and inside.result.explained and not inside._busy and inside.result.target == target,
+        timeout=TIMEOUT,
+    )
     return inside.result
 
 

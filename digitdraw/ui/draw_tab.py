@@ -38,7 +38,7 @@ MOVING_INTERVAL_S = 0.05  # and at most this often while the pen is moving
 NETWORK_VIEW_SIZE = 196  # the 28x28 input shown enlarged 7x
 IMAGE_FILES = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 BAR_COLOUR, TOP_BAR_COLOUR = QColor("#9db4d6"), QColor("#1f5fbf")
-TARGET_BAR_PEN = pg.mkPen("#d66000", width=3)  # the digit the attribution explains
+TARGET_BAR_PEN, NO_PEN = pg.mkPen("#d66000", width=3), pg.mkPen(None)  # the target's bar is outlined
 CANVAS_OVERLAY_OPACITY = 0.45  # the attribution shows faintly over the drawing
 
 
@@ -52,6 +52,7 @@ class DrawTab(QWidget):
         self.classifier: Classifier | None = None
         self._network_input: torch.Tensor | None = None
         self._prediction: Prediction | None = None
+        self._marked_target: int | None = None
         self._device = self._remembered_device()
         self._last_prediction_at = 0.0
         self._build()
@@ -169,7 +170,7 @@ class DrawTab(QWidget):
     def _show_prediction(self, image: torch.Tensor | None, prediction: Prediction | None) -> None:
         self._network_input, self._prediction = image, prediction
         self._show_network_input(image)
-        self.inside.show_input(image, None if prediction is None else prediction.digit)
+        self.inside.show_input(image, None if prediction is None else prediction.digit, self.canvas.is_drawing())
         if prediction is None:
             self.prediction_label.setText("–")
             self.unsure_label.setText("")
@@ -228,7 +229,9 @@ class DrawTab(QWidget):
             self.inside.set_target(None if digit == self._prediction.digit else digit)
 
     def _mark_target_bar(self, target: int | None) -> None:
-        self.bars.setOpts(pens=[TARGET_BAR_PEN if digit == target else pg.mkPen(None) for digit in range(10)])
+        if target != self._marked_target:
+            self._marked_target = target
+            self.bars.setOpts(pens=[TARGET_BAR_PEN if digit == target else NO_PEN for digit in range(10)])
 
     def _inside_toggled(self, shown: bool) -> None:
         self.inside.setVisible(shown)

@@ -8,12 +8,13 @@ lay over the 28x28 input and the canvas.
 from __future__ import annotations
 
 import copy
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 import torch
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -24,6 +25,7 @@ from ..core.inference import Classifier
 
 GRID_HEIGHT = 150  # each block's mosaic of maps is scaled to this height
 DETAIL_SIZE = 120  # the enlarged map and its filter
+MOVING_INTERVAL_S = 0.15  # while the pen moves, feature maps follow at most this often
 _MAP_COLOURS = pg.colormap.get("inferno").getLookupTable(nPts=256, alpha=False)
 
 
@@ -36,6 +38,7 @@ class _Request:
     image: torch.Tensor
     target: int
     method: str
+    explain: bool  # False while the pen is down: feature maps only, the attribution waits for the pen to rest
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class InsideResult:
     target: int
     method: str
     message: str = ""
+    explained: bool = True
 
 
 class _InsideWorker(QObject):
@@ -55,12 +59,20 @@ class _InsideWorker(QObject):
 
     finished = Signal(object)
 
+    @Slot()
+    def warm_up(self) -> None:
+        """Import Captum here, at start-up, so the first attribution does not hold the GUI up (it loads matplotlib)."""
+        import captum.attr  # noqa: F401
+
     @Slot(object)
     def compute(self, request: _Request) -> None:
         try:
             blocks = feature_maps(request.model, (request.image[None] - request.mean) / request.std)
         except Exception as exc:  # a model that cannot be hooked: the view says so and stays up
             self.finished.emit(InsideResult(request.serial, [], None, request.target, request.method, str(exc)))
+            return
+        if not request.explain:
+            self.finished.emit(InsideResult(request.serial, blocks, None, request.target, request.method, explained=False))
             return
         try:
             heat = attribute(request.model, request.image[None], request.target, request.method, request.mean, request.std)
@@ -108,6 +120,7 @@ class InsideView(QWidget):
 
     attribution_ready = Signal(object, int)  # (28x28 attribution or None, target digit)
     compute_requested = Signal(object)
+    _warm_up_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -116,18 +129,24 @@ class InsideView(QWidget):
         self._mean, self._std = 0.0, 1.0
         self._image: torch.Tensor | None = None
         self._digit: int | None = None
+        self._pen_down = False
         self.chosen_target: int | None = None
         self._serial = 0
         self._busy = False
         self.result: InsideResult | None = None
         self._pointed: tuple[int, int] | None = None
+        self._sent_at = 0.0
+        self._throttle = QTimer(self, singleShot=True)
+        self._throttle.timeout.connect(self._send)
         self._build()
         self._thread = QThread(self)
         self._worker = _InsideWorker()
         self._worker.moveToThread(self._thread)
         self.compute_requested.connect(self._worker.compute)
         self._worker.finished.connect(self._finished)
+        self._warm_up_requested.connect(self._worker.warm_up)
         self._thread.start()
+        self._warm_up_requested.emit()
 
     # --- what the Draw tab calls ------------------------------------------------------------
 
@@ -145,9 +164,13 @@ class InsideView(QWidget):
             self.strip.setText(self.tr("This model cannot be drawn: {0}").format(exc))
         self._request()
 
-    def show_input(self, image: torch.Tensor | None, digit: int | None) -> None:
-        """The drawing the network now sees and what it read; None when there is nothing to see."""
-        self._image, self._digit = image, digit
+    def show_input(self, image: torch.Tensor | None, digit: int | None, pen_down: bool = False) -> None:
+        """The drawing the network now sees and what it read; None when there is nothing to see.
+
+        While the pen is down only the feature maps follow; the attribution, which costs many runs
+        of the network, comes when the pen rests, so drawing never competes with it.
+        """
+        self._image, self._digit, self._pen_down = image, digit, pen_down
         if image is None:
             self.chosen_target = None
         self._request()
@@ -174,10 +197,23 @@ class InsideView(QWidget):
         if not self.isVisible() or self._model is None or self._image is None or self.target() is None:
             self._clear()
             return
-        if not self._busy:
-            self._busy = True
-            request = _Request(self._serial, self._model, self._mean, self._std, self._image, self.target(), self.method())
-            self.compute_requested.emit(request)
+        if self._busy or self._throttle.isActive():
+            return
+        wait_s = MOVING_INTERVAL_S - (time.perf_counter() - self._sent_at)
+        if self._pen_down and wait_s > 0:  # while drawing, maps at most this often
+            self._throttle.start(max(1, round(1000 * wait_s)))
+            return
+        self._send()
+
+    def _send(self) -> None:
+        if self._image is None or self.target() is None or not self.isVisible():
+            return
+        self._busy = True
+        self._sent_at = time.perf_counter()
+        request = _Request(
+            self._serial, self._model, self._mean, self._std, self._image, self.target(), self.method(), not self._pen_down
+        )
+        self.compute_requested.emit(request)
 
     def _finished(self, result: InsideResult) -> None:
         self._busy = False
@@ -198,6 +234,8 @@ class InsideView(QWidget):
                 self._grid_captions[index].setText(self.tr("{0}: {1} maps of {2}×{3}").format(block.name, channels, height, width))
         if self._pointed is not None:
             self._point(*self._pointed)
+        if not result.explained:  # the last attribution stays until the pen rests
+            return
         self.why_label.setText(
             self.tr("Why {0}? Orange pixels pushed towards {0}, blue ones away. Click a bar to ask about another digit.").format(result.target)
             if result.attribution is not None else result.message
@@ -299,11 +337,10 @@ def _mosaic(maps: torch.Tensor, signed: bool = False) -> tuple[np.ndarray, int, 
     else:  # activations: one colour scale for the whole block, so strong and weak maps compare
         peak = float(values.max()) or 1.0
         coloured = _MAP_COLOURS[np.round(255 * values.clip(0) / peak).astype(np.uint8)]
-    image = np.full((rows * tile - 1, columns * tile - 1, 3), 255, np.uint8)
-    for index in range(count):
-        row, column = divmod(index, columns)
-        image[row * tile:row * tile + height, column * tile:column * tile + width] = coloured[index]
-    return image, columns, tile
+    tiles = np.full((rows * columns, tile, tile, 3), 255, np.uint8)
+    tiles[:count, :height, :width] = coloured
+    image = tiles.reshape(rows, columns, tile, tile, 3).transpose(0, 2, 1, 3, 4).reshape(rows * tile, columns * tile, 3)
+    return image[:-1, :-1], columns, tile
 
 
 def _qimage(rgb: np.ndarray) -> QImage:
