@@ -70,6 +70,14 @@ def feature_maps(model: nn.Module, image: torch.Tensor) -> list[Block]:
     return blocks
 
 
+def first_filters(model: nn.Module) -> torch.Tensor | None:
+    """A CPU copy of the first convolution's weights (C, C_in, kH, kW), or None if the model has none."""
+    for module in model.modules():
+        if _is_convolution(module):
+            return _filters_of(module)
+    return None
+
+
 def parameter_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
@@ -124,7 +132,7 @@ def _filters_of(module: nn.Module) -> torch.Tensor | None:
             return None
     if not isinstance(weight, torch.Tensor) or weight.dim() != 4:
         return None
-    return _as_float(weight.detach()).cpu()
+    return _as_float(weight.detach()).to("cpu", copy=True)
 
 
 def _as_float(tensor: torch.Tensor) -> torch.Tensor:

@@ -94,10 +94,10 @@ class _MapGrid(QLabel):
         self._layout = (1, 1, 1.0, 0)  # columns, tile (pixels with gap), scale, count
 
     def set_maps(self, maps: torch.Tensor) -> None:
-        image, columns, tile = _mosaic(maps)
+        image, columns, tile = mosaic_image(maps)
         scale = GRID_HEIGHT / image.shape[0]
         self._layout = (columns, tile, scale, len(maps))
-        picture = _qimage(image)
+        picture = rgb_qimage(image)
         mode = Qt.TransformationMode.FastTransformation if scale >= 1 else Qt.TransformationMode.SmoothTransformation
         self.setPixmap(QPixmap.fromImage(picture).scaledToHeight(GRID_HEIGHT, mode))
 
@@ -263,11 +263,11 @@ class InsideView(QWidget):
         block = self.result.blocks[block_index]
         map_index = min(map_index, len(block.maps) - 1)
         peak = float(block.maps.max()) or 1.0
-        enlarged = _qimage(_MAP_COLOURS[np.round(255 * block.maps[map_index].numpy() / peak).astype(np.uint8)])
+        enlarged = rgb_qimage(_MAP_COLOURS[np.round(255 * block.maps[map_index].numpy() / peak).astype(np.uint8)])
         self.map_view.setPixmap(QPixmap.fromImage(enlarged).scaled(DETAIL_SIZE, DETAIL_SIZE, mode=Qt.TransformationMode.FastTransformation))
         if block.filters is not None and map_index < len(block.filters):
-            weights, _, _ = _mosaic(block.filters[map_index], signed=True)
-            self.filter_view.setPixmap(QPixmap.fromImage(_qimage(weights)).scaled(
+            weights, _, _ = mosaic_image(block.filters[map_index], signed=True)
+            self.filter_view.setPixmap(QPixmap.fromImage(rgb_qimage(weights)).scaled(
                 DETAIL_SIZE, DETAIL_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation))
             kernel = "×".join(str(size) for size in block.filters.shape[1:])
             self.detail_caption.setText(self.tr("Map {0} of {1} and the filter that made it ({2} weights; orange positive, blue negative)").format(
@@ -325,10 +325,10 @@ class InsideView(QWidget):
         layout.addLayout(maps)
 
 
-def _mosaic(maps: torch.Tensor, signed: bool = False) -> tuple[np.ndarray, int, int]:
-    """Maps (C, H, W) as one RGB image in a grid about twice as wide as high, 1-pixel gaps; (image, columns, tile)."""
+def mosaic_image(maps: torch.Tensor, signed: bool = False, columns: int | None = None) -> tuple[np.ndarray, int, int]:
+    """Maps (or, ``signed``, filter weights) (C, H, W) as one RGB image in a grid about twice as wide as high, 1-pixel gaps; (image, columns, tile)."""
     count, height, width = maps.shape
-    columns = max(1, int(np.ceil(np.sqrt(2 * count * height / width))))
+    columns = columns or max(1, int(np.ceil(np.sqrt(2 * count * height / width))))
     rows = int(np.ceil(count / columns))
     tile = max(height, width) + 1
     values = maps.numpy().astype(np.float32)
@@ -343,6 +343,6 @@ def _mosaic(maps: torch.Tensor, signed: bool = False) -> tuple[np.ndarray, int, 
     return image[:-1, :-1], columns, tile
 
 
-def _qimage(rgb: np.ndarray) -> QImage:
+def rgb_qimage(rgb: np.ndarray) -> QImage:
     rgb = np.ascontiguousarray(rgb, np.uint8)
     return QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0], QImage.Format.Format_RGB888).copy()
