@@ -47,7 +47,7 @@ def test_builds_for_digitnet_and_follows_a_swap_to_classic(shown_tab, qtbot):
     tab.set_classifier(Classifier(Checkpoint.from_model("classic", build_model("classic"))))
     assert "Conv2d 32×26×26 (320)" in tab.inside.strip.text()
     qtbot.waitUntil(lambda: tab.inside.result is not None and tab.inside.result.blocks[0].maps.shape == (32, 26, 26), timeout=TIMEOUT)
-    assert tab.inside._grid_captions[0].text() == "conv1: 32 maps of 26×26"
+    assert tab.inside._grid_captions[0].text() == "Block 1 (conv1): 32 maps of 26×26"
 
 
 def test_feature_maps_change_with_the_drawing_and_show_the_map_under_the_pointer(shown_tab, qtbot):

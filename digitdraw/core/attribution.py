@@ -82,7 +82,10 @@ def attribute(
 
 
 def _run(method: str, model: nn.Module, ink: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    from captum.attr import InputXGradient, IntegratedGradients, Occlusion, Saliency
+    try:
+        from captum.attr import InputXGradient, IntegratedGradients, Occlusion, Saliency
+    except ImportError:
+        raise AttributionError("attributions need Captum, which is not installed: pip install captum") from None
 
     if method == "saliency":
         return Saliency(model).attribute(ink, target=targets, abs=False)
@@ -91,8 +94,9 @@ def _run(method: str, model: nn.Module, ink: torch.Tensor, targets: torch.Tensor
     if method == "integrated-gradients":
         return IntegratedGradients(model).attribute(ink, baselines=0.0, target=targets, n_steps=INTEGRATED_STEPS)
     window = (1, OCCLUSION_WINDOW, OCCLUSION_WINDOW)
+    strides = (1, OCCLUSION_STRIDE, OCCLUSION_STRIDE)
     return Occlusion(model).attribute(
-        ink, sliding_window_shapes=window, strides=(1, OCCLUSION_STRIDE, OCCLUSION_STRIDE), baselines=0.0, target=targets, perturbations_per_eval=256
+        ink, sliding_window_shapes=window, strides=strides, baselines=0.0, target=targets, perturbations_per_eval=256
     )
 
 

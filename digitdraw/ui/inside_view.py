@@ -62,7 +62,10 @@ class _InsideWorker(QObject):
     @Slot()
     def warm_up(self) -> None:
         """Import Captum here, at start-up, so the first attribution does not hold the GUI up (it loads matplotlib)."""
-        import captum.attr  # noqa: F401
+        try:
+            import captum.attr  # noqa: F401
+        except ImportError:  # the view says so when it first explains
+            pass
 
     @Slot(object)
     def compute(self, request: _Request) -> None:
@@ -231,7 +234,9 @@ class InsideView(QWidget):
             if block is not None:
                 grid.set_maps(block.maps)
                 channels, height, width = block.maps.shape
-                self._grid_captions[index].setText(self.tr("{0}: {1} maps of {2}×{3}").format(block.name, channels, height, width))
+                self._grid_captions[index].setText(
+                    self.tr("Block {0} ({1}): {2} maps of {3}×{4}").format(index + 1, block.name, channels, height, width)
+                )
         if self._pointed is not None:
             self._point(*self._pointed)
         if not result.explained:  # the last attribution stays until the pen rests
@@ -328,7 +333,7 @@ class InsideView(QWidget):
 def mosaic_image(maps: torch.Tensor, signed: bool = False, columns: int | None = None) -> tuple[np.ndarray, int, int]:
     """Maps (or, ``signed``, filter weights) (C, H, W) as one RGB image in a grid about twice as wide as high, 1-pixel gaps; (image, columns, tile)."""
     count, height, width = maps.shape
-    columns = columns or max(1, int(np.ceil(np.sqrt(2 * count * height / width))))
+    columns = min(count, columns or max(1, int(np.ceil(np.sqrt(2 * count * height / width)))))
     rows = int(np.ceil(count / columns))
     tile = max(height, width) + 1
     values = maps.numpy().astype(np.float32)
