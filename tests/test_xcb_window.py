@@ -22,6 +22,7 @@ import pytest
 from digitdraw.core.xcb_libraries import startup_problem
 
 DRIVER = Path(__file__).with_name("xcb_driver.py")
+SCREEN = "1280x720"  # what a laptop at 150 % scaling offers: smaller than the window's default size
 
 
 def _why_no_x_server() -> str | None:
@@ -45,7 +46,7 @@ def x_display():
         pytest.skip(reason)
     read_end, write_end = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", f"{SCREEN}x24", "-nolisten", "tcp"],
         pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     os.close(write_end)
@@ -80,6 +81,7 @@ def test_the_window_opens_with_the_xcb_plugin(session):
     assert session["platform"] == "xcb"
     assert session["exposed"]
     assert session["answer_at_start"] == "–"
+    assert session["window_fits_the_screen"]
 
 
 def test_a_seven_drawn_with_the_mouse_through_x_is_read(session):

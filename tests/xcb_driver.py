@@ -116,6 +116,7 @@ def scenario(app: QApplication, results: dict) -> None:
     window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
     results["platform"] = app.platformName()
     results["exposed"] = wait_until(lambda: window.windowHandle().isExposed())
+    results["window_fits_the_screen"] = window.screen().availableGeometry().contains(window.frameGeometry())
 
     canvas = window.findChild(QWidget, "canvas")
     answer = window.findChild(QLabel, "predictionLabel")
