@@ -82,6 +82,30 @@ def test_nothing_is_said_when_every_library_loads_or_x11_is_not_used():
     assert startup_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux", load=lambda soname: False) is None
 
 
+@pytest.mark.parametrize(("environ", "expected"), [
+    ({}, True),
+    ({"XDG_SESSION_TYPE": "tty"}, True),
+    ({"DISPLAY": ":0"}, False),
+    ({"WAYLAND_DISPLAY": "wayland-0"}, False),
+    ({"XDG_SESSION_TYPE": "wayland"}, False),  # Wayland clients find wayland-0 by themselves
+    ({"QT_QPA_PLATFORM": "offscreen"}, False),
+])
+def test_a_start_with_no_display_is_told_what_works_instead(environ, expected):
+    problem = startup_problem(environ, "linux", load=lambda soname: True)
+    assert (problem is not None) is expected
+    if expected:
+        assert "no display" in problem and "digitdraw classify" in problem and "ssh -X" in problem
+    assert startup_problem(environ, "win32", load=lambda soname: False) is None
+
+
+def test_the_readme_installs_every_library_on_debian_and_fedora():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    apt_block = readme[readme.index("sudo apt install libxcb1"):readme.index("# Debian, Ubuntu")]
+    dnf_block = readme[readme.index("sudo dnf install libxcb"):readme.index("# Fedora")]
+    assert {debian for debian, _ in LIBRARIES.values()} == set(apt_block.split()[3:]) - {"\\"}
+    assert {fedora for _, fedora in LIBRARIES.values()} == set(dnf_block.split()[3:]) - {"\\"}
+
+
 def test_the_loader_finds_a_library_that_exists_and_not_one_that_does_not():
     if sys.platform.startswith("linux"):
         assert loads("libc.so.6")

@@ -62,6 +62,13 @@ def uses_xcb(environ: Mapping[str, str], platform: str) -> bool:
     return bool(environ.get("DISPLAY")) and not environ.get("WAYLAND_DISPLAY")
 
 
+def has_no_display(environ: Mapping[str, str], platform: str) -> bool:
+    """Whether Qt would look for an X server or a Wayland compositor on Linux and find neither
+    named (an SSH session without -X, a server with no screen)."""
+    return (platform.startswith("linux") and not environ.get("QT_QPA_PLATFORM") and not environ.get("DISPLAY")
+            and not environ.get("WAYLAND_DISPLAY") and environ.get("XDG_SESSION_TYPE") != "wayland")
+
+
 def missing_libraries(load: Callable[[str], bool] = loads) -> list[str]:
     """The sonames in :data:`LIBRARIES` that cannot be loaded."""
     return [soname for soname in LIBRARIES if not load(soname)]
@@ -76,8 +83,15 @@ def install_commands(missing: list[str]) -> tuple[str, str]:
 
 def startup_problem(environ: Mapping[str, str] | None = None, platform: str = sys.platform,
                     load: Callable[[str], bool] = loads) -> str | None:
-    """What to tell the user when Qt would use X11 and cannot load its plugin; None when all is well."""
+    """What to tell the user when Qt would abort instead of opening the window (no display, or X11
+    without its plugin's libraries); None when all is well."""
     environ = os.environ if environ is None else environ
+    if has_no_display(environ, platform):
+        return (
+            "digitdraw cannot open its window: there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+            "Over SSH, connect with ssh -X; without a screen, 'digitdraw classify' and 'digitdraw train' "
+            "work in the terminal."
+        )
     if not uses_xcb(environ, platform):
         return None
     missing = missing_libraries(load)
