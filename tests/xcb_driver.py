@@ -122,21 +122,21 @@ def scenario(app: QApplication, results: dict) -> None:
     answer = window.findChild(QLabel, "predictionLabel")
     results["answer_at_start"] = answer.text()
     results["drawing"] = draw_seven(x_input, canvas)
-    wait_until(lambda: answer.text() == "7", timeout_s=10)
+    wait_until(lambda: answer.text() == "7")
     results["answer_after_drawing"] = answer.text()
     results["active_after_drawing"] = window.isActiveWindow()
     focus = app.focusWidget()
     results["focus_after_drawing"] = focus.objectName() if focus else None
 
     x_input.key("Escape")
-    results["cleared_by_escape"] = wait_until(lambda: not canvas.strokes() and answer.text() == "–", timeout_s=10)
+    results["cleared_by_escape"] = wait_until(lambda: not canvas.strokes() and answer.text() == "–")
     results["answer_after_escape"] = answer.text()
 
     tabs = window.findChild(QTabWidget, "tabs")
     results["tabs_reached"] = []
     for index in (1, 2, 0, 1):
         x_input.click(tabs.tabBar().mapToGlobal(tabs.tabBar().tabRect(index).center()))
-        if wait_until(lambda: tabs.currentIndex() == index, timeout_s=10):
+        if wait_until(lambda: tabs.currentIndex() == index):
             results["tabs_reached"].append(index)
 
     window.findChild(QSpinBox, "epochs").setValue(1)
