@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSlider,
     QVBoxLayout,
@@ -234,7 +235,7 @@ class DrawTab(QWidget):
             self.bars.setOpts(pens=[TARGET_BAR_PEN if digit == target else NO_PEN for digit in range(10)])
 
     def _inside_toggled(self, shown: bool) -> None:
-        self.inside.setVisible(shown)
+        self.inside_area.setVisible(shown)
         QSettings().setValue("draw/inside_view", shown)
         if not shown:
             self._show_attribution(None, -1)
@@ -302,7 +303,9 @@ class DrawTab(QWidget):
         self.inside_toggle = QCheckBox(self.tr("Show inside the network"), objectName="insideToggle", checked=shown)
         self.inside_toggle.setToolTip(self.tr("Feature maps, the layers and why the network answered; hide them for a plain Draw tab."))
         self.inside_toggle.toggled.connect(self._inside_toggled)
-        self.inside.setVisible(shown)
+        self.inside_area = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
+        self.inside_area.setWidget(self.inside)  # scrolls on a small screen rather than making the window too tall
+        self.inside_area.setVisible(shown)
         self.timing_label = QLabel("–")
         self.model_label = QLabel("loading…", wordWrap=True)
         self.message_label = QLabel("", wordWrap=True)
@@ -346,7 +349,7 @@ class DrawTab(QWidget):
         columns.addLayout(side, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
-        layout.addWidget(self.inside)
+        layout.addWidget(self.inside_area)
 
     def _build_chart(self) -> pg.PlotWidget:
         chart = pg.PlotWidget(background="w")
