@@ -330,7 +330,6 @@ class DrawTab(QWidget):
         details.addRow("Device:", self.device_selector)
         details.addRow("Last prediction:", self.timing_label)
         details.addRow("Model:", self.model_label)
-        details.addRow(self.inside_toggle)
 
         side = QVBoxLayout()
         side.addLayout(top)
@@ -391,6 +390,8 @@ class DrawTab(QWidget):
         row.addSpacing(12)
         row.addWidget(undo_button)
         row.addWidget(clear_button)
+        row.addSpacing(12)
+        row.addWidget(self.inside_toggle)
         return row
 
     def _build_actions(self) -> list[QAction]:
