@@ -69,7 +69,9 @@ def measure_draw_tab(strokes_list, pace_s: float = 0.01) -> None:
 
     The drawings are replayed point by point at ``pace_s`` (a 100 Hz mouse). For each point that
     makes the tab predict, the time from the point being due to the prediction painted counts:
-    the prediction itself, and any GUI work (inside view results among it) that kept the point waiting.
+    the prediction itself, painting what it changed, and any GUI work (inside view results among it)
+    that kept the point waiting. Between drawings the pen rests until the inside view has explained
+    the last one, as a person looks at the answer before drawing the next digit.
     """
     import os
     import tempfile
@@ -122,11 +124,13 @@ def measure_draw_tab(strokes_list, pace_s: float = 0.01) -> None:
                     point = QPointF(x, y) * scale
                     canvas.begin_stroke(point) if index == 0 else canvas.extend_stroke(point)
                     if len(predictions) > before:
-                        tab.repaint()
+                        app.processEvents()  # paints what the prediction changed
                         times.append(time.perf_counter() - due)
                     due += pace_s
                 canvas.end_stroke()
             until(due + 0.3)  # the pen rests: the settled prediction and the attribution come now
+            while tab.inside._busy:  # the person looks at the explanation before drawing the next digit
+                until(time.perf_counter() + 0.05)
     tab.shutdown()
     off, on = (np.array(results[key]) * 1000 for key in (False, True))
     print(f"Draw tab, strokes to display while drawing ({len(strokes_list)} drawings x2 each), inside view off and on:")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
+    QSplitter,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -171,6 +172,7 @@ class DrawTab(QWidget):
     def _show_prediction(self, image: torch.Tensor | None, prediction: Prediction | None) -> None:
         self._network_input, self._prediction = image, prediction
         self._show_network_input(image)
+        self.canvas.set_overlay(None)  # the attribution of this drawing replaces it when the pen rests
         self.inside.show_input(image, None if prediction is None else prediction.digit, self.canvas.is_drawing())
         if prediction is None:
             self.prediction_label.setText("–")
@@ -346,9 +348,16 @@ class DrawTab(QWidget):
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
         columns.addLayout(side, 2)
+        top = QWidget()
+        top.setLayout(columns)
+        columns.setContentsMargins(0, 0, 0, 0)
+        split = QSplitter(Qt.Orientation.Vertical, childrenCollapsible=False)  # drag to give the inside view more room
+        split.addWidget(top)
+        split.addWidget(self.inside_area)
+        split.setStretchFactor(0, 1)
+        split.setSizes([600, 300])  # in proportion to the height there is; the inside view is ~300 px in full
         layout = QVBoxLayout(self)
-        layout.addLayout(columns, 1)
-        layout.addWidget(self.inside_area)
+        layout.addWidget(split)
 
     def _build_chart(self) -> pg.PlotWidget:
         chart = pg.PlotWidget(background="w")

@@ -23,7 +23,7 @@ from ..core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attrib
 from ..core.heatmap import on_paper
 from ..core.inference import Classifier
 
-GRID_HEIGHT = 150  # each block's mosaic of maps is scaled to this height
+GRID_HEIGHT = 120  # each block's mosaic of maps is scaled to this height
 DETAIL_SIZE = 120  # the enlarged map and its filter
 MOVING_INTERVAL_S = 0.15  # while the pen moves, feature maps follow at most this often
 _MAP_COLOURS = pg.colormap.get("inferno").getLookupTable(nPts=256, alpha=False)
@@ -297,7 +297,7 @@ class InsideView(QWidget):
         self._grid_captions: list[QLabel] = []
         grids = QGridLayout()
         for index in range(4):  # blocks beyond four would not fit; the strip still lists every layer
-            caption, grid = QLabel(), _MapGrid()
+            caption, grid = QLabel(wordWrap=True), _MapGrid()
             grid.map_pointed.connect(lambda map_index, block_index=index: self._point(block_index, map_index))
             grid.setToolTip(self.tr("Point at a map to see it enlarged with the filter that made it."))
             grids.addWidget(caption, 0, index)
@@ -328,6 +328,7 @@ class InsideView(QWidget):
         layout.addWidget(self.strip)
         layout.addLayout(chooser)
         layout.addLayout(maps)
+        layout.addStretch(1)
 
 
 def mosaic_image(maps: torch.Tensor, signed: bool = False, columns: int | None = None) -> tuple[np.ndarray, int, int]:
