@@ -110,6 +110,9 @@ def measure_draw_tab(strokes_list, pace_s: float = 0.01) -> None:
     tab._timer.timeout.disconnect()
     tab._timer.timeout.connect(counted_predict)
 
+    inside_work: list[float] = []  # seconds of GUI-thread work the inside view did while the pen moved
+    for name in ("show_input", "_show"):
+        setattr(tab.inside, name, _timed(getattr(tab.inside, name), inside_work, canvas.is_drawing))
     results: dict[bool, list[float]] = {}
     for inside in (False, True, False, True):  # interleaved, so a busy machine weighs on both alike
         tab.inside_toggle.setChecked(inside)
@@ -137,6 +140,21 @@ def measure_draw_tab(strokes_list, pace_s: float = 0.01) -> None:
     print(f"  off median {np.median(off):6.2f} ms  p99 {np.percentile(off, 99):6.2f} ms  ({len(off)} predictions)")
     print(f"  on  median {np.median(on):6.2f} ms  p99 {np.percentile(on, 99):6.2f} ms  ({len(on)} predictions, "
           f"{tab.inside.method()}; +{np.median(on) - np.median(off):.2f} ms)")
+    print(f"  inside view's own GUI-thread work while drawing: {1000 * sum(inside_work) / len(on):.2f} ms per prediction "
+          f"on average, {1000 * max(inside_work):.1f} ms at most at once")
+
+
+def _timed(method, seconds: list[float], drawing):
+    """``method``, adding the time of each call made while ``drawing()`` to ``seconds``."""
+
+    def timed(*args):
+        start = time.perf_counter()
+        result = method(*args)
+        if drawing():
+            seconds.append(time.perf_counter() - start)
+        return result
+
+    return timed
 
 
 if __name__ == "__main__":
