@@ -78,7 +78,9 @@ def report(name: str, drawn: list, predicted: np.ndarray) -> None:
     groups = np.array([d.habit or d.style for d in drawn])
     right = labels == predicted
     print(f"\n{name}: {right.mean():.2%} of {len(labels)} ({(predicted == -1).sum()} found nothing to classify)")
-    print("per digit: " + "  ".join(f"{d}:{right[labels == d].mean():.1%}" for d in range(10)))
+    per_digit = [right[labels == d].mean() for d in range(10)]
+    print(f"per digit (mean {np.mean(per_digit):.2%}, each digit counted alike): "
+          + "  ".join(f"{d}:{a:.1%}" for d, a in enumerate(per_digit)))
     print("per style and habit (worst first; the commonest wrong answer):")
     for group in sorted(dict.fromkeys(groups), key=lambda g: right[groups == g].mean()):
         wrong = predicted[(groups == group) & ~right]

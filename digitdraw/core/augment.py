@@ -27,7 +27,7 @@ class Augmentation:
     styles: bool = True
     hard_slant: float = 0.45  # shear of the share that slants hard, either way
     aspect: float = 0.45  # log of how far the squashed or tall share is squashed or stretched, at most
-    habit_share: float = 0.2  # share of the batch slanted hard, and share squashed or stretched
+    habit_share: float = 0.12  # share of the batch slanted hard, and share squashed or stretched
 
     def __call__(
         self, images: torch.Tensor, generator: torch.Generator | None = None, fits: torch.Tensor | None = None

@@ -304,8 +304,8 @@ def synthesise(
     images: torch.Tensor,
     labels: torch.Tensor,
     generator: torch.Generator | None = None,
-    digit_fraction: float = 0.3,
-    habit_fraction: float = 0.08,
+    digit_fraction: float = 0.2,
+    habit_fraction: float = 0.05,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Restyle a random share of a batch according to its labels; return (images, which were changed).
 
