@@ -29,6 +29,7 @@ from ..core.imageio import ImageReadError, read_image
 from ..core.inference import Classifier, Prediction
 from ..core.preprocess import image_to_image, strokes_to_image
 from .canvas import Canvas
+from .personal_panel import PersonalPanel
 
 SETTLE_MS = 30  # predict this long after the last change
 MOVING_INTERVAL_S = 0.05  # and at most this often while the pen is moving
@@ -40,20 +41,20 @@ BAR_COLOUR, TOP_BAR_COLOUR = QColor("#9db4d6"), QColor("#1f5fbf")
 class DrawTab(QWidget):
     """Canvas on the left; the network's answer, its input and the controls on the right."""
 
-    def __init__(self, parent=None):
+    def __init__(self, data_dir=None, parent=None):
         super().__init__(parent)
         self.setFont(_font(11))  # readable on a projector
         self.setAcceptDrops(True)
         self.classifier: Classifier | None = None
         self._device = self._remembered_device()
         self._last_prediction_at = 0.0
-        self._build()
+        self._build(data_dir)
         self._timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._timer.timeout.connect(self.predict_now)
         self.canvas.strokes_changed.connect(self._strokes_changed)
         self._actions = self._build_actions()
         try:
-            self.set_classifier(Classifier.load())
+            self.set_classifier(self.personal.startup_classifier())
         except (CheckpointError, ValueError, OSError) as exc:
             self._show_model_error(f"The shipped model could not be loaded: {exc}")
         self._show_prediction(None, None)
@@ -75,6 +76,7 @@ class DrawTab(QWidget):
 
     def shutdown(self) -> None:
         self._timer.stop()
+        self.personal.shutdown()
 
     # --- actions that take a path (the menu asks for it with a dialog) -----------------------
 
@@ -217,8 +219,10 @@ class DrawTab(QWidget):
 
     # --- building the widgets ----------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build(self, data_dir) -> None:
         self.canvas = Canvas()
+        self.personal = PersonalPanel(self.canvas, lambda: self.classifier, data_dir)
+        self.personal.model_changed.connect(self.set_classifier)
         self.prediction_label = QLabel("–", objectName="predictionLabel", alignment=Qt.AlignmentFlag.AlignCenter)
         self.prediction_label.setFont(_font(100, bold=True))
         self.prediction_label.setMinimumWidth(150)
@@ -272,6 +276,7 @@ class DrawTab(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.canvas, 1)
         left.addLayout(self._build_pen_controls())
+        left.addWidget(self.personal)
         left.addWidget(self.message_label)
 
         layout = QHBoxLayout(self)
