@@ -29,6 +29,7 @@ from torch import nn
 from .checkpoints import Checkpoint
 from .data import MnistSplit
 from .imageio import ImageReadError, read_image
+from .inference import _torch_threads as torch_threads
 from .preprocess import image_to_image, strokes_to_image
 from .training import BatchReport, EvalReport, TrainConfig, TrainResult, evaluate, train
 
@@ -208,14 +209,20 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 @dataclass(frozen=True)
 class FineTuneSettings:
-    """How a personal fine-tune runs: ``steps`` batches of ``batch_size``, ``personal_share`` of them your drawings."""
+    """How a personal fine-tune runs: ``steps`` batches of ``batch_size``, ``personal_share`` of them your drawings.
+
+    Chosen with ``benchmarks/personal.py``: a lower rate or share forgets less of MNIST, a higher
+    one learns a hand faster. A run this small costs the least CPU time on one thread (``threads``),
+    and leaves the other cores to the window.
+    """
 
     steps: int = 150
     batch_size: int = 128
-    lr: float = 0.002
-    personal_share: float = 0.25
+    lr: float = 0.001
+    personal_share: float = 0.1
     device: str = "cpu"
     seed: int = 0
+    threads: int = 1
 
     def validate(self) -> None:
         if self.steps < 1:
@@ -266,6 +273,11 @@ def fine_tune(
     settings.validate()
     if len(samples) == 0:
         raise ValueError("there are no drawings to learn from")
+    with torch_threads(settings.threads):
+        return _fine_tune(checkpoint, samples, mnist_train, mnist_test, settings, model, on_batch, on_eval, should_stop)
+
+
+def _fine_tune(checkpoint, samples, mnist_train, mnist_test, settings, model, on_batch, on_eval, should_stop):
     model = (model if model is not None else checkpoint.build()).to(settings.device)
     _, samples_before, _ = evaluate(model, samples, settings.device)
     _, mnist_before, _ = evaluate(model, mnist_test, settings.device)
