@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 import torch
 from torch import nn
 
-from .checkpoints import Checkpoint
+from .checkpoints import Checkpoint, write_atomically
 from .data import MnistSplit
 from .imageio import ImageReadError, read_image
 from .inference import _torch_threads as torch_threads
@@ -90,8 +90,8 @@ class PersonalSet:
         path = folder / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}.png"
         if strokes is not None:
             record = {"area_size": area_size, "strokes": [[list(p) for p in stroke] for stroke in strokes]}
-            _write_atomically(path.with_suffix(".json"), json.dumps(record).encode())
-        _write_atomically(path, png)
+            write_atomically(path.with_suffix(".json"), lambda file: file.write(json.dumps(record).encode()))
+        write_atomically(path, lambda file: file.write(png))
         return path
 
     def pictures(self, digit: int | None = None) -> list[Path]:
@@ -189,19 +189,6 @@ def _other_files(folder: Path) -> list[Path]:
         if not p.name.startswith(".") and p.suffix.lower() not in IMAGE_SUFFIXES
         and not (p.suffix == ".json" and p.with_suffix(".png").exists())
     )
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # hidden, and in the same folder
-    try:
-        with open(tmp, "xb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 # --- fine-tuning ------------------------------------------------------------------------------
