@@ -58,7 +58,8 @@ def writer_drawings(writer: Writer, per_digit: int, seed: int = 0, area: float =
     drawings = []
     for _ in range(per_digit):
         for digit in range(10):
-            height = area * rng.uniform(0.45, 0.6)
+            width_per_height = 0.7 * writer.aspect + abs(writer.slant)  # the drawing stays on the canvas
+            height = area * min(rng.uniform(0.45, 0.6), 0.85 / width_per_height)
             centre = area / 2 + rng.uniform(-0.06, 0.06, size=2) * area
             strokes = _place(
                 writer.template(digit),
