@@ -261,32 +261,27 @@ def fine_tune(
     if len(samples) == 0:
         raise ValueError("there are no drawings to learn from")
     with torch_threads(settings.threads):
-        return _fine_tune(checkpoint, samples, mnist_train, mnist_test, settings, model, on_batch, on_eval, should_stop)
-
-
-def _fine_tune(checkpoint, samples, mnist_train, mnist_test, settings, model, on_batch, on_eval, should_stop):
-    model = (model if model is not None else checkpoint.build()).to(settings.device)
-    _, samples_before, _ = evaluate(model, samples, settings.device)
-    _, mnist_before, _ = evaluate(model, mnist_test, settings.device)
-    config = TrainConfig(
-        arch=checkpoint.arch, epochs=1, batch_size=settings.batch_size, lr=settings.lr, optimizer="adamw",
-        schedule="onecycle", augment=True, device=settings.device, seed=settings.seed,
-    )
-    mixture = fine_tune_mixture(samples, mnist_train, settings)
-    result = train(config, mixture, mnist_test, on_batch=on_batch, on_eval=on_eval, should_stop=should_stop, model=model)
-    _, samples_after, _ = evaluate(result.model, samples, settings.device)
-    tuned = Checkpoint.from_model(
-        checkpoint.arch,
-        result.model,
-        mean=checkpoint.mean,
-        std=checkpoint.std,
-        test_accuracy=result.test_accuracy,
-        training={
-            **checkpoint.training,
-            "fine_tuned_on_drawings": len(samples),
-            "fine_tune_steps": round(result.epochs * settings.steps),
-            "fine_tune_lr": settings.lr,
-        },
-    )
-    return FineTuneResult(tuned, result, len(samples), samples_before, samples_after, mnist_before, result.test_accuracy)
-
+        model = (model if model is not None else checkpoint.build()).to(settings.device)
+        _, samples_before, _ = evaluate(model, samples, settings.device)
+        _, mnist_before, _ = evaluate(model, mnist_test, settings.device)
+        config = TrainConfig(
+            arch=checkpoint.arch, epochs=1, batch_size=settings.batch_size, lr=settings.lr, optimizer="adamw",
+            schedule="onecycle", augment=True, device=settings.device, seed=settings.seed,
+        )
+        mixture = fine_tune_mixture(samples, mnist_train, settings)
+        result = train(config, mixture, mnist_test, on_batch=on_batch, on_eval=on_eval, should_stop=should_stop, model=model)
+        _, samples_after, _ = evaluate(result.model, samples, settings.device)
+        tuned = Checkpoint.from_model(
+            checkpoint.arch,
+            result.model,
+            mean=checkpoint.mean,
+            std=checkpoint.std,
+            test_accuracy=result.test_accuracy,
+            training={
+                **checkpoint.training,
+                "fine_tuned_on_drawings": len(samples),
+                "fine_tune_steps": round(result.epochs * settings.steps),
+                "fine_tune_lr": settings.lr,
+            },
+        )
+        return FineTuneResult(tuned, result, len(samples), samples_before, samples_after, mnist_before, result.test_accuracy)
