@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from digitdraw.core.augment import Augmentation
 from digitdraw.core.inference import Classifier
 
-NONE = dict(rotation_degrees=0.0, scale=(1.0, 1.0), shift_pixels=0.0, shear=0.0, width_change=0.0)
+NONE = dict(rotation_degrees=0.0, scale=(1.0, 1.0), shift_pixels=0.0, shear=0.0, width_change=0.0, styles=False)
 COPIES = 64
 
 
