@@ -68,6 +68,8 @@ def _run_classify(args) -> int:
     except (CheckpointError, ValueError) as exc:
         print(f"digitdraw: {exc}", file=sys.stderr)
         return 2
+    if classifier.checkpoint.recognised_as:
+        print(f"digitdraw: {args.model}: recognised as {classifier.checkpoint.recognised_as}", file=sys.stderr)
     failures = 0
     for path in args.images:
         try:
