@@ -73,6 +73,10 @@ class Checkpoint:
             model.load_state_dict(self.state_dict)
         except RuntimeError as exc:
             raise CheckpointError(f"weights do not fit architecture {self.arch!r}: {exc}") from None
+        if self.compression.get("method") == "prune":
+            from .compression import keep_pruned_weights_at_zero
+
+            keep_pruned_weights_at_zero(model)  # further training (fine-tuning) keeps it pruned
         return model.eval()
 
     def to_dict(self) -> dict:

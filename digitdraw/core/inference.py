@@ -69,6 +69,8 @@ class Classifier:
         """Move the model to ``device`` (one of :func:`available_devices`); on failure it stays where it was."""
         if device not in available_devices():
             raise ValueError(f"device {device!r} is not available (available: {', '.join(available_devices())})")
+        if self.checkpoint.quantized and device != "cpu":
+            raise ValueError("int8 models run on the CPU only")
         previous = self.device
         try:
             self.model.to(device)
