@@ -67,10 +67,10 @@ class Classifier:
 
     def to(self, device: str) -> "Classifier":
         """Move the model to ``device`` (one of :func:`available_devices`); on failure it stays where it was."""
-        if device not in available_devices():
-            raise ValueError(f"device {device!r} is not available (available: {', '.join(available_devices())})")
         if self.checkpoint.quantized and device != "cpu":
             raise ValueError("int8 models run on the CPU only")
+        if device not in available_devices():
+            raise ValueError(f"device {device!r} is not available (available: {', '.join(available_devices())})")
         previous = self.device
         try:
             self.model.to(device)
