@@ -17,6 +17,7 @@ them, deterministically, so it loads with ``torch.load(weights_only=True)``.
 
 from __future__ import annotations
 
+import copy
 import io
 import statistics
 import time
@@ -31,7 +32,8 @@ from torch.nn.utils import prune as torch_prune
 
 from .checkpoints import Checkpoint
 from .data import MnistSplit
-from .training import evaluate
+from .models import FX_TRACING, build_model
+from .training import normalise
 
 METHODS = ("prune", "int8", "dynamic-int8")
 PRUNE_STRUCTURES = ("unstructured", "channels")
@@ -93,7 +95,7 @@ def quantize_static(checkpoint: Checkpoint, calibration: torch.Tensor) -> Checkp
     started = time.perf_counter()
     with _quantization_engine() as engine:
         model = _prepared_static(checkpoint, engine)
-        with torch.inference_mode():
+        with torch.inference_mode(), FX_TRACING:
             model(((calibration[:, None].float() / 255.0) - checkpoint.mean) / checkpoint.std)
         model = _convert_static(model)
     compression = dict(_source(checkpoint), method="int8", engine=engine, calibration_digits=len(calibration),
@@ -109,33 +111,46 @@ def quantize_dynamic(checkpoint: Checkpoint) -> Checkpoint:
     return _quantized_checkpoint(checkpoint, model, dict(_source(checkpoint), method="dynamic-int8", engine=engine))
 
 
+_TEMPLATES: dict[tuple[str, str, str], nn.Module] = {}  # (arch, method, engine) -> an int8 network to copy
+
+
 def build_quantized(checkpoint: Checkpoint) -> nn.Module:
-    """Rebuild an int8 model from the plain tensors of its checkpoint (see :func:`_encode`)."""
-    float_checkpoint = replace(checkpoint, state_dict=_float_template(checkpoint.arch), compression={})
+    """Rebuild an int8 model from the plain tensors of its checkpoint (see :func:`_encode`).
+
+    The network's structure is made once per architecture by the same quantization steps (with
+    any weights and scales) and copied; the checkpoint's tensors then replace every value.
+    """
     with _quantization_engine() as engine:
-        if checkpoint.compression["method"] == "int8":
-            model = _prepared_static(float_checkpoint, engine)
-            with torch.inference_mode():
-                model(torch.zeros(2, 1, 28, 28))  # any calibration: every scale is replaced below
-            model = _convert_static(model)
-        else:
-            model = _dynamic(float_checkpoint.build())
+        key = (checkpoint.arch, checkpoint.compression["method"], engine)
+        if key not in _TEMPLATES:
+            _TEMPLATES[key] = _template(*key)
+        model = copy.deepcopy(_TEMPLATES[key])
         model.load_state_dict(_decode(checkpoint.state_dict, model.state_dict()))
     return model.eval()
+
+
+def _template(arch: str, method: str, engine: str) -> nn.Module:
+    float_checkpoint = Checkpoint(arch=arch, state_dict=build_model(arch).state_dict())
+    if method == "dynamic-int8":
+        return _dynamic(float_checkpoint.build())
+    model = _prepared_static(float_checkpoint, engine)
+    with torch.inference_mode(), FX_TRACING:
+        model(torch.zeros(2, 1, 28, 28))  # any calibration: every scale is replaced
+    return _convert_static(model)
 
 
 def _prepared_static(checkpoint: Checkpoint, engine: str) -> nn.Module:
     from torch.ao.quantization import get_default_qconfig_mapping
     from torch.ao.quantization.quantize_fx import prepare_fx
 
-    with _quiet():
+    with _quiet(), FX_TRACING:
         return prepare_fx(checkpoint.build(), get_default_qconfig_mapping(engine), (torch.zeros(2, 1, 28, 28),))
 
 
 def _convert_static(prepared: nn.Module) -> nn.Module:
     from torch.ao.quantization.quantize_fx import convert_fx
 
-    with _quiet():
+    with _quiet(), FX_TRACING:
         return convert_fx(prepared)
 
 
@@ -144,12 +159,6 @@ def _dynamic(model: nn.Module) -> nn.Module:
 
     with _quiet():
         return ao_quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8)
-
-
-def _float_template(arch: str) -> dict[str, torch.Tensor]:
-    from .models import build_model
-
-    return build_model(arch).state_dict()
 
 
 def _refuse_quantized(checkpoint: Checkpoint) -> None:
@@ -290,9 +299,16 @@ def nonzero_parameters(checkpoint: Checkpoint) -> tuple[int, int]:
     return sum(int(t.count_nonzero()) for t in tensors), sum(t.numel() for t in tensors)
 
 
-def accuracy(model: nn.Module, test: MnistSplit) -> float:
-    """Share of ``test`` that ``model`` gets right, on the CPU."""
-    return evaluate(model, test, "cpu")[1]
+@torch.inference_mode()
+def accuracy(model: nn.Module, test: MnistSplit, batch_size: int = 500) -> float:
+    """Share of ``test`` that ``model`` gets right, on the CPU (batch by batch, never while torch.fx traces)."""
+    model.eval()
+    correct = 0
+    for start in range(0, len(test), batch_size):
+        with FX_TRACING:
+            predicted = model(normalise(test.images[start : start + batch_size])).argmax(1)
+        correct += int((predicted == test.labels[start : start + batch_size]).sum())
+    return correct / len(test)
 
 
 def latency(predict, images: torch.Tensor, repeats: int = 300, warmup: int = 20) -> tuple[float, float]:
