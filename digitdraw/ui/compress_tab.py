@@ -240,7 +240,7 @@ class CompressTab(QWidget):
         if self.source is None or self.source.quantized:
             return
         pruned = compression.prune(self.source, self.amount, self.structure)
-        name = self.tr("pruned {0:.0%} ({1})").format(self.amount, self.structure)
+        name = self.tr("pruned {0:.0%}, {1}").format(self.amount, self.structure_combo.currentData())
         self._set_status(self.tr("Measuring the variants in the background…"))
         self._request_variants([
             (self.tr("int8 (static)"), self.source, "int8"),
@@ -333,7 +333,7 @@ class CompressTab(QWidget):
             return
         tuned = replace(outcome.checkpoint, mean=pruned.mean, std=pruned.std,
                         compression=dict(pruned.compression, fine_tuned_digits=FINE_TUNE_DIGITS))
-        name = self.tr("pruned {0:.0%} ({1}), fine-tuned").format(pruned.compression["amount"], pruned.compression["structure"])
+        name = self.tr("pruned {0:.0%}, {1}, fine-tuned").format(pruned.compression["amount"], pruned.compression["structure"])
         self._request_variants([(name, tuned, None)])
 
     def _fine_tune_ended(self) -> None:
@@ -433,9 +433,9 @@ class CompressTab(QWidget):
 
         self.table = QTableWidget(0, 8, objectName="variantsTable")
         self.table.setHorizontalHeaderLabels([
-            self.tr("Variant"), self.tr("File"), self.tr("Non-zero parameters"), self.tr("MNIST accuracy"),
-            self.tr("Latency (median)"), self.tr("Size vs original"), self.tr("Accuracy vs original"),
-            self.tr("Speed vs original"),
+            self.tr("Variant"), self.tr("File"), self.tr("Non-zero\nparameters"), self.tr("MNIST\naccuracy"),
+            self.tr("Latency\n(median)"), self.tr("Size vs\noriginal"), self.tr("Accuracy vs\noriginal"),
+            self.tr("Speed vs\noriginal"),
         ])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
