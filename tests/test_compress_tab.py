@@ -60,3 +60,15 @@ def test_export_runs_in_the_background_and_says_how_it_was_checked(tab, qtbot, t
     tab.export_model(Classifier.load().checkpoint, "torchscript", tmp_path / "model.pt")
     qtbot.waitUntil(lambda: "Exported" in tab.status_label.text(), timeout=WAIT_MS)
     assert (tmp_path / "model.pt").exists()
+
+
+def test_draw_tab_loads_pytorch_examples_mnist_cnn_and_says_what_it_is(shown_tab, tmp_path):
+    import torch
+
+    from digitdraw.core.models import build_model
+
+    torch.save(build_model("classic").state_dict(), tmp_path / "mnist_cnn.pt")
+    draw_tab = shown_tab(DrawTab(), 900, 600)
+    assert draw_tab.load_model(tmp_path / "mnist_cnn.pt")
+    assert draw_tab.classifier.arch == "classic"
+    assert "recognised as a bare state_dict of the 'classic' network" in draw_tab.message_label.text()
