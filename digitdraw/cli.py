@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     train.set_defaults(run=_run_train)
     _add_export_parser(commands)
     _add_compress_parser(commands)
+    _add_learn_parser(commands)
+    _add_explain_parser(commands)
     return parser
 
 
@@ -245,3 +247,127 @@ def _run_compress(args) -> int:
         "out": str(out),
     }))
     return 0
+
+
+def _add_learn_parser(commands) -> None:
+    learn = commands.add_parser("learn", help="fine-tune a model to your handwriting (an ImageFolder of digit pictures)")
+    learn.add_argument("--samples", help="folder with sub-folders 0 to 9 of digit pictures (default: your personal set)")
+    learn.add_argument("--model", help="checkpoint to start from (default: your personal model, else the shipped one)")
+    learn.add_argument("--out", help="checkpoint to write (default: your personal model, loaded by the app at start)")
+    learn.add_argument("--data-dir", dest="learn_data_dir", help="folder holding MNIST/raw")
+    learn.add_argument("--steps", type=int, help="training steps of 128 pictures each (default: 150)")
+    learn.set_defaults(run=_run_learn)
+
+
+def _run_learn(args) -> int:
+    from .core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
+    from .core.data import DataMissingError, load_mnist
+    from .core.inference import default_model_path
+    from .core.personal import FineTuneSettings, PersonalSet, SamplesError, fine_tune, load_samples, personal_model_path
+    from .core.training import TrainingError
+
+    started = time.perf_counter()
+    personal_model = personal_model_path()
+    model_path = Path(args.model) if args.model else personal_model if personal_model.is_file() else default_model_path()
+    out = Path(args.out) if args.out else personal_model
+    settings = FineTuneSettings() if args.steps is None else FineTuneSettings(steps=args.steps)
+    try:
+        settings.validate()
+        samples = load_samples(args.samples) if args.samples else load_samples(PersonalSet().root)
+        for message in samples.skipped:
+            print(f"digitdraw learn: {message}", file=sys.stderr)
+        checkpoint = load_checkpoint(model_path)
+        print(f"Learning from {len(samples)} drawings, starting from {model_path} …", file=sys.stderr)
+        train_data, test_data = load_mnist(args.learn_data_dir or args.data_dir)
+        progress = _TerminalProgress()
+        result = fine_tune(checkpoint, samples.images, train_data, test_data, settings, on_batch=progress.batch)
+        progress.finish()
+    except (SamplesError, CheckpointError, ValueError, DataMissingError, TrainingError) as exc:
+        print(f"digitdraw learn: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ndigitdraw learn: interrupted, nothing saved", file=sys.stderr)
+        return 130
+    saved = save_checkpoint(result.checkpoint, out)
+    summary = {
+        "samples": result.samples,
+        "samples_accuracy_before": round(result.samples_accuracy_before, 4),
+        "samples_accuracy_after": round(result.samples_accuracy_after, 4),
+        "mnist_accuracy_before": round(result.mnist_accuracy_before, 4),
+        "mnist_accuracy_after": round(result.mnist_accuracy_after, 4),
+        "seconds": round(time.perf_counter() - started, 2),
+        "out": str(saved),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+def _add_explain_parser(commands) -> None:
+    from .core.attribution import DEFAULT_METHOD, METHODS
+
+    explain = commands.add_parser(
+        "explain",
+        help="show which pixels made the network read each image as it did",
+        description="For each picture: the digit it reads and which pixels pushed the network towards the target "
+        "digit (positive) or away from it (negative), on the 28x28 ink image the network received.",
+    )
+    explain.add_argument("images", nargs="+", metavar="IMAGE")
+    explain.add_argument("--model", help="checkpoint file (default: the shipped model)")
+    explain.add_argument("--method", default=DEFAULT_METHOD, help=f"attribution method (default: {DEFAULT_METHOD}; see below)")
+    explain.add_argument("--target", help="digit to explain, 0 to 9 (default: the digit the network reads)")
+    explain.add_argument("--out-dir", help="write a PNG per picture: the input beside its attribution heatmap")
+    explain.add_argument("--json", action="store_true", help="one JSON object a line, with the input and attribution as 28x28 arrays")
+    explain.set_defaults(run=_run_explain)
+    explain.epilog = "methods: " + "; ".join(f"{name}: {m.description}" for name, m in METHODS.items())
+
+
+def _run_explain(args) -> int:
+    from .core.attribution import METHODS, AttributionError, attribute
+    from .core.checkpoints import CheckpointError
+    from .core.heatmap import save_explanation
+    from .core.imageio import ImageReadError, read_image
+    from .core.inference import Classifier
+    from .core.preprocess import image_to_image
+
+    if args.method not in METHODS:
+        print(f"digitdraw explain: unknown method {args.method!r}; choose one of: {', '.join(METHODS)}", file=sys.stderr)
+        return 2
+    if args.target is not None and args.target not in [str(digit) for digit in range(10)]:
+        print(f"digitdraw explain: --target must be a digit from 0 to 9, not {args.target!r}", file=sys.stderr)
+        return 2
+    try:
+        classifier = Classifier.load(args.model)
+    except (CheckpointError, ValueError) as exc:
+        print(f"digitdraw explain: {exc}", file=sys.stderr)
+        return 2
+    out_dir = Path(args.out_dir) if args.out_dir else None
+    failures = 0
+    for path in args.images:
+        try:
+            image = image_to_image(read_image(path))
+            if image is None:
+                raise ValueError("nothing to explain: the image holds no digit")
+            prediction = classifier.predict(image)
+            target = prediction.digit if args.target is None else int(args.target)
+            heat = attribute(classifier.model, image[None], target, args.method, classifier.checkpoint.mean, classifier.checkpoint.std)[0]
+            written = save_explanation(image, heat, out_dir / f"{Path(path).stem}-explained.png", target) if out_dir else None
+        except AttributionError as exc:  # the model, not the file: no other picture will do better
+            print(f"digitdraw explain: {exc}", file=sys.stderr)
+            return 2
+        except (ImageReadError, ValueError, OSError) as exc:
+            failures += 1
+            _report_error(path, str(exc), args.json)
+            continue
+        if args.json:
+            print(json.dumps({
+                "path": path,
+                "digit": prediction.digit,
+                "target": target,
+                "method": args.method,
+                "input": image.tolist(),
+                "attribution": heat.tolist(),
+            }))
+        else:
+            saved = f"  -> {written}" if written else ""
+            print(f"{path}: reads {prediction.digit} ({prediction.confidence:.1%}), {args.method} for {target}{saved}")
+    return 1 if failures else 0

@@ -22,7 +22,7 @@ class MainWindow(QMainWindow):
     def __init__(self, data_dir: str | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle("digitdraw — deep learning you can touch")
-        self.draw_tab = DrawTab()
+        self.draw_tab = DrawTab(data_dir=data_dir)
         self.train_tab = TrainTab(data_dir=data_dir)
         self.regression_tab = RegressionTab()
         self.compress_tab = CompressTab(data_dir=data_dir, current_model=lambda: self.draw_tab.classifier)
