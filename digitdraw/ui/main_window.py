@@ -6,6 +6,7 @@ from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
+from .compress_tab import CompressTab
 from .draw_tab import DrawTab
 from .regression_tab import RegressionTab
 from .train_tab import TrainTab
@@ -24,10 +25,15 @@ class MainWindow(QMainWindow):
         self.draw_tab = DrawTab(data_dir=data_dir)
         self.train_tab = TrainTab(data_dir=data_dir)
         self.regression_tab = RegressionTab()
+        self.compress_tab = CompressTab(data_dir=data_dir, current_model=lambda: self.draw_tab.classifier)
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.addTab(self.draw_tab, "Draw")
         self.tabs.addTab(self.train_tab, "Train")
         self.tabs.addTab(self.regression_tab, "Regression")
+        self.tabs.addTab(self.compress_tab, self.tr("Compress"))
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.compress_tab.use_model.connect(self._use_trained_model)
+        self.compress_tab.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.setCentralWidget(self.tabs)
         self.train_tab.model_ready.connect(self._use_trained_model)
         self._build_menus()
@@ -37,7 +43,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
-        for action in self.draw_tab.file_actions() + self.train_tab.file_actions():
+        for action in self.draw_tab.file_actions() + self.train_tab.file_actions() + self.compress_tab.file_actions():
             file_menu.addAction(action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
@@ -51,6 +57,10 @@ class MainWindow(QMainWindow):
     def _use_trained_model(self, classifier) -> None:
         self.draw_tab.set_classifier(classifier)
         self.tabs.setCurrentWidget(self.draw_tab)
+
+    def _tab_shown(self) -> None:
+        if self.tabs.currentWidget() is self.compress_tab:
+            self.compress_tab.set_source(self.draw_tab.classifier)
 
     def _about(self) -> None:
         QMessageBox.about(
@@ -68,7 +78,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
 
     def closeEvent(self, event) -> None:
-        for tab in (self.train_tab, self.regression_tab, self.draw_tab):
+        for tab in (self.train_tab, self.regression_tab, self.draw_tab, self.compress_tab):
             tab.shutdown()
         QSettings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
