@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
+import threading
+from typing import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 ORGANIZATION = "digitdraw"
 APPLICATION = "digitdraw"
+# The first torch.optim optimizer (a Regression fit, the first Train press) imports torch._dynamo:
+# seconds of Python that would freeze whichever thread got there first, so the app imports it
+# in the background once the window is up.
+SLOW_IMPORTS = ("torch._dynamo",)
+BACKGROUND_SWITCH_INTERVAL_S = 0.001  # how soon the window gets the GIL back while they import
 
 
 def configure_application(app: QApplication) -> None:
@@ -17,12 +26,41 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationDisplayName("digitdraw")
 
 
-def run_app(data_dir: str | None = None) -> int:
-    """Show the main window and run the event loop until it closes."""
+def import_in_background(names: tuple[str, ...] = SLOW_IMPORTS) -> threading.Thread:
+    """Import ``names`` in a daemon thread, handing the GIL back to the window often meanwhile."""
+
+    def work() -> None:
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(BACKGROUND_SWITCH_INTERVAL_S)
+        try:
+            for name in names:
+                importlib.import_module(name)
+        except Exception:  # noqa: BLE001  whoever needs the module later imports it again and reports the error
+            pass
+        finally:
+            sys.setswitchinterval(previous)
+
+    thread = threading.Thread(target=work, name="digitdraw-imports", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_app(data_dir: str | None = None, on_shown: Callable | None = None) -> int:
+    """Show the main window and run the event loop until it closes.
+
+    ``on_shown(window)`` runs once the window is up (benchmarks/startup.py draws a stroke there).
+    """
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     configure_application(app)
     window = MainWindow(data_dir=data_dir)
     window.show()
-    return app.exec()
+    imports: list[threading.Thread] = []
+    QTimer.singleShot(0, lambda: imports.append(import_in_background()))
+    if on_shown is not None:
+        QTimer.singleShot(0, lambda: on_shown(window))
+    code = app.exec()
+    for thread in imports:
+        thread.join()  # never leave an import half done while Python shuts down
+    return code

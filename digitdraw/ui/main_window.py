@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from .draw_tab import DrawTab
-from .regression_tab import RegressionTab
 from .train_tab import TrainTab
 
 
@@ -19,16 +18,38 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("digitdraw — deep learning you can touch")
         self.draw_tab = DrawTab()
         self.train_tab = TrainTab(data_dir=data_dir)
-        self.regression_tab = RegressionTab()
+        self._regression_tab = None  # built when first shown: its optimizer imports torch._dynamo (seconds)
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.addTab(self.draw_tab, "Draw")
         self.tabs.addTab(self.train_tab, "Train")
-        self.tabs.addTab(self.regression_tab, "Regression")
+        self._regression_index = self.tabs.addTab(QWidget(), "Regression")
+        self.tabs.currentChanged.connect(self._build_shown_tab)
         self.setCentralWidget(self.tabs)
         self.train_tab.model_ready.connect(self._use_trained_model)
         self._build_menus()
         self.resize(1180, 780)
         self._restore_state()
+
+    @property
+    def regression_tab(self):
+        """The Regression tab, built on first use."""
+        if self._regression_tab is None:
+            from .regression_tab import RegressionTab
+
+            self._regression_tab = RegressionTab()
+            placeholder = self.tabs.widget(self._regression_index)
+            self.tabs.blockSignals(True)  # the swap is not a change of tab
+            current = self.tabs.currentIndex()
+            self.tabs.removeTab(self._regression_index)
+            self.tabs.insertTab(self._regression_index, self._regression_tab, "Regression")
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+        return self._regression_tab
+
+    def _build_shown_tab(self, index: int) -> None:
+        if index == self._regression_index:
+            self.tabs.setCurrentWidget(self.regression_tab)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -63,7 +84,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
 
     def closeEvent(self, event) -> None:
-        for tab in (self.train_tab, self.regression_tab, self.draw_tab):
-            tab.shutdown()
+        for tab in (self.train_tab, self._regression_tab, self.draw_tab):
+            if tab is not None:
+                tab.shutdown()
         QSettings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
