@@ -121,6 +121,49 @@ def ours(config, data_dir: Path, limit: int | None, test_limit: int | None) -> d
     }
 
 
+def step_breakdown(data_dir: Path, device: str, steps: int = 60) -> dict:
+    """Where a step of the default recipe's time goes, phase by phase, and the cost of one test."""
+    from digitdraw.core.augment import Augmentation
+    from digitdraw.core.training import MNIST_MEAN, MNIST_STD, _make_optimizer, evaluate
+
+    train_data, test_data = load_mnist(data_dir, download=False)
+    config = replace(DEFAULT_RECIPE, device=device)
+    model = build_model(config.arch).to(device, memory_format=torch.channels_last).train()
+    optimizer = _make_optimizer(config, model)
+    augmentation, generator = Augmentation(), torch.Generator(device=device).manual_seed(0)
+    images, labels = train_data.images.to(device), train_data.labels.to(device)
+    order = torch.randperm(len(labels), device=device, generator=generator)
+    phases = dict.fromkeys(("batch", "augmentation", "normalise", "forward+loss", "backward", "optimizer"), 0.0)
+    for index in range(steps + 5):
+        marks = [time.perf_counter()]
+        batch = order[index * config.batch_size : (index + 1) * config.batch_size]
+        x, y = images[batch][:, None].float() / 255.0, labels[batch]
+        marks.append(time.perf_counter())
+        x = augmentation(x, generator)
+        marks.append(time.perf_counter())
+        x = ((x - MNIST_MEAN) / MNIST_STD).contiguous(memory_format=torch.channels_last)
+        marks.append(time.perf_counter())
+        loss = F.nll_loss(model(x), y)
+        loss.item()
+        marks.append(time.perf_counter())
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        synchronize(device)
+        marks.append(time.perf_counter())
+        optimizer.step()
+        synchronize(device)
+        marks.append(time.perf_counter())
+        if index >= 5:  # the first steps warm up
+            for name, begin, end in zip(phases, marks, marks[1:]):
+                phases[name] += end - begin
+    started = time.perf_counter()
+    evaluate(model, test_data, device)
+    test_s = time.perf_counter() - started
+    step_s = sum(phases.values()) / steps
+    return {"step_ms": 1000 * step_s, "share": {name: seconds / steps / step_s for name, seconds in phases.items()},
+            "test_s": test_s, "test_in_steps": test_s / step_s, "steps_per_epoch": len(labels) / config.batch_size}
+
+
 def whole_processes(data_dir: Path, device: str, seed: int, quick: bool) -> tuple[float, dict, float]:
     """Seconds of a fresh process running the reference's epoch, and of ``digitdraw train`` to 99%."""
     with tempfile.TemporaryDirectory(prefix="digitdraw-speed-") as tmp:
@@ -150,6 +193,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", help="also write the figures to this JSON file")
     parser.add_argument("--seed", type=int, default=0, help="seed of digitdraw's runs (default: %(default)s)")
     parser.add_argument("--skip-process", action="store_true", help="leave out the whole-process comparison")
+    parser.add_argument("--breakdown", action="store_true", help="only where a training step's time goes, then exit")
     parser.add_argument("--reference-process", action="store_true", help=argparse.SUPPRESS)  # the spawned reference
     args = parser.parse_args(argv)
     if args.threads:
@@ -159,6 +203,14 @@ def main(argv=None) -> int:
     data_dir = resolve_data_dir(args.data_dir)
     if args.reference_process:
         reference_epoch(data_dir, device, None, None)
+        return 0
+    if args.breakdown:
+        breakdown = step_breakdown(data_dir, device)
+        print(f"default recipe, one step of {DEFAULT_RECIPE.batch_size} images: {breakdown['step_ms']:.1f} ms")
+        for name, share in breakdown["share"].items():
+            print(f"    {name:<14} {share:6.1%}")
+        print(f"one test of {len(load_mnist(data_dir, download=False)[1]):,} images: {breakdown['test_s']:.2f} s, "
+              f"the time of {breakdown['test_in_steps']:.0f} steps ({breakdown['steps_per_epoch']:.0f} steps an epoch)")
         return 0
     process = None
     if not args.skip_process:
