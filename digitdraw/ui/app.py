@@ -10,6 +10,8 @@ from typing import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from ..core.xcb_libraries import startup_problem
+
 ORGANIZATION = "digitdraw"
 APPLICATION = "digitdraw"
 # The first torch.optim optimizer (a Regression fit, the first Train press) imports torch._dynamo:
@@ -46,10 +48,14 @@ def import_in_background(names: tuple[str, ...] = SLOW_IMPORTS) -> threading.Thr
 
 
 def run_app(data_dir: str | None = None, on_shown: Callable | None = None) -> int:
-    """Show the main window and run the event loop until it closes.
+    """Show the main window and run the event loop until it closes (1 if it cannot open).
 
     ``on_shown(window)`` runs once the window is up (benchmarks/startup.py draws a stroke there).
     """
+    problem = startup_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
