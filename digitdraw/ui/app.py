@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 import threading
@@ -29,11 +30,17 @@ def configure_application(app: QApplication) -> None:
 
 
 def import_in_background(names: tuple[str, ...] = SLOW_IMPORTS) -> threading.Thread:
-    """Import ``names`` in a daemon thread, handing the GIL back to the window often meanwhile."""
+    """Import ``names`` in a daemon thread, handing the GIL back to the window often meanwhile.
+
+    Garbage collection waits until they are in: a full collection amid the objects of torch and its
+    compiler stack holds the GIL for a hundred milliseconds or more, a visible freeze. Then the
+    objects made so far, which live as long as the app, are frozen out of every later collection.
+    """
 
     def work() -> None:
         previous = sys.getswitchinterval()
         sys.setswitchinterval(BACKGROUND_SWITCH_INTERVAL_S)
+        gc.disable()
         try:
             for name in names:
                 importlib.import_module(name)
@@ -41,6 +48,8 @@ def import_in_background(names: tuple[str, ...] = SLOW_IMPORTS) -> threading.Thr
             pass
         finally:
             sys.setswitchinterval(previous)
+            gc.freeze()
+            gc.enable()
 
     thread = threading.Thread(target=work, name="digitdraw-imports", daemon=True)
     thread.start()
