@@ -43,10 +43,11 @@ class MainWindow(QMainWindow):
 
             self._regression_tab = RegressionTab()
             placeholder = self.tabs.widget(self._regression_index)
+            title = self.tabs.tabText(self._regression_index)
             self.tabs.blockSignals(True)  # the swap is not a change of tab
             current = self.tabs.currentIndex()
             self.tabs.removeTab(self._regression_index)
-            self.tabs.insertTab(self._regression_index, self._regression_tab, "Regression")
+            self.tabs.insertTab(self._regression_index, self._regression_tab, title)
             self.tabs.setCurrentIndex(current)
             self.tabs.blockSignals(False)
             placeholder.deleteLater()
