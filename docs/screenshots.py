@@ -1,4 +1,4 @@
-"""Make the README's screenshots with the app itself, offscreen: docs/draw.png, train.png, regression.png.
+"""Make the README's screenshots with the app itself, offscreen: docs/draw.png, draw-why-not.png, train.png, regression.png.
 
     QT_QPA_PLATFORM=offscreen DIGITDRAW_DATA=... python docs/screenshots.py
 """
@@ -32,6 +32,13 @@ def wait(app: QApplication, seconds: float) -> None:
         time.sleep(0.01)
 
 
+def wait_for_inside_view(app: QApplication, inside, target: int) -> None:
+    """Until the inside view shows its attribution for ``target``."""
+    while inside.result is None or not inside.result.explained or inside.result.target != target or inside._busy:
+        wait(app, 0.05)
+    wait(app, 0.2)
+
+
 def draw_digit(canvas, digit: int) -> None:
     """Draw ``digit`` with mouse events, as a person would."""
     area = canvas.area_size()
@@ -51,13 +58,20 @@ def main() -> None:
     app = QApplication(sys.argv)
     configure_application(app)
     window = MainWindow()
-    window.resize(1180, 780)
+    window.resize(1180, 940)  # room for the Draw tab's inside view
     window.show()
     wait(app, 0.3)
 
     draw_digit(window.draw_tab.canvas, 5)
-    wait(app, 0.5)
+    inside = window.draw_tab.inside
+    wait_for_inside_view(app, inside, 5)
+    inside._point(0, 3)  # as if the pointer rested on a first-layer map
+    wait(app, 0.3)
     window.grab().save(str(DOCS / "draw.png"))
+    inside.set_target(3)  # as a click on the bar of 3 does: why not 3?
+    wait_for_inside_view(app, inside, 3)
+    window.draw_tab.grab().save(str(DOCS / "draw-why-not.png"))
+    window.resize(1180, 780)
 
     train = window.train_tab
     window.tabs.setCurrentWidget(train)
