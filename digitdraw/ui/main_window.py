@@ -20,7 +20,7 @@ class MainWindow(QMainWindow):
     def __init__(self, data_dir: str | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle("digitdraw — deep learning you can touch")
-        self.draw_tab = DrawTab()
+        self.draw_tab = DrawTab(data_dir=data_dir)
         self.train_tab = TrainTab(data_dir=data_dir)
         self._regression_tab = None  # built when first shown: its optimizer imports torch._dynamo (seconds)
         self.tabs = QTabWidget(objectName="tabs")
