@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import time
 from pathlib import Path
 
-from .core.models import architectures
-
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    # torch's and Qt's imports make objects that live as long as the process; collecting garbage
+    # among them is about a tenth of the start-up, so none is collected until they are in.
+    gc.disable()
+    try:
+        args = _parser().parse_args(argv)
+    except BaseException:
+        gc.enable()
+        raise
+    if args.run is not _run_gui:  # the window does it once its background imports are in (ui/app.py)
+        gc.freeze()
+        gc.enable()
     return args.run(args)
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .core.models import architectures
+
     parser = argparse.ArgumentParser(prog="digitdraw", description="Draw digits, train CNNs and fit lines with PyTorch.")
     parser.add_argument("--data-dir", help="folder holding MNIST/raw (default: $DIGITDRAW_DATA, else a per-user cache)")
     parser.set_defaults(run=_run_gui)
