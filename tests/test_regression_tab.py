@@ -184,3 +184,21 @@ def test_random_points_fill_the_visible_plot_and_stay_inside_it(tab, qtbot, butt
         x, y = tab.points()
         assert len(x) > 10
         assert ((x0 <= x) & (x <= x1)).all() and ((y0 <= y) & (y <= y1)).all()
+
+
+def test_the_window_builds_the_regression_tab_when_it_is_first_shown(qtbot):
+    from digitdraw.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.findChildren(RegressionTab) == []  # its first optimizer would import torch._dynamo at start-up
+    window.tabs.setCurrentIndex(2)
+    shown = window.tabs.currentWidget()
+    assert isinstance(shown, RegressionTab) and shown is window.regression_tab
+    assert window.tabs.count() == 3 and window.tabs.tabText(2) == "Regression"
+    assert len(window.findChildren(RegressionTab)) == 1
+    random_line = next(button for button in shown.findChildren(QPushButton) if button.text() == "Random line")
+    qtbot.mouseClick(random_line, Qt.MouseButton.LeftButton)
+    assert len(shown.points()[0]) > 2  # the tab built late works
