@@ -1,10 +1,14 @@
 """Make the README's screenshots with the app itself, offscreen: docs/draw.png, train.png, regression.png.
 
     QT_QPA_PLATFORM=offscreen DIGITDRAW_DATA=... python docs/screenshots.py
+    ... python docs/screenshots.py --language zh_CN --size 1024x640 --out /tmp/shots   # draw-zh_CN.png, ...
+
+Chinese screenshots need a CJK font on the machine that takes them (e.g. apt install fonts-noto-cjk).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -23,6 +27,7 @@ from digit_strokes import clear_drawing  # noqa: E402
 from digitdraw.core.regression import random_points  # noqa: E402
 from digitdraw.ui import MainWindow  # noqa: E402
 from digitdraw.ui.app import configure_application  # noqa: E402
+from digitdraw.ui.language import install_translators  # noqa: E402
 
 
 def wait(app: QApplication, seconds: float) -> None:
@@ -48,16 +53,26 @@ def draw_digit(canvas, digit: int) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Screenshots of every tab, made by the app.")
+    parser.add_argument("--language", choices=["en", "zh_CN"], help="files named draw-<language>.png, ...")
+    parser.add_argument("--size", default="1180x780", help="window size, WIDTHxHEIGHT (default: %(default)s)")
+    parser.add_argument("--out", type=Path, default=DOCS, help="folder to write to (default: docs/)")
+    args = parser.parse_args()
+    width, height = map(int, args.size.split("x"))
+    suffix = f"-{args.language}" if args.language else ""
+    args.out.mkdir(parents=True, exist_ok=True)
+
     app = QApplication(sys.argv)
     configure_application(app)
+    install_translators(args.language or "en")
     window = MainWindow()
-    window.resize(1180, 780)
+    window.resize(width, height)
     window.show()
     wait(app, 0.3)
 
     draw_digit(window.draw_tab.canvas, 5)
     wait(app, 0.5)
-    window.grab().save(str(DOCS / "draw.png"))
+    window.grab().save(str(args.out / f"draw{suffix}.png"))
 
     train = window.train_tab
     window.tabs.setCurrentWidget(train)
@@ -67,7 +82,7 @@ def main() -> None:
     while train.is_running:
         wait(app, 0.2)
     wait(app, 0.3)
-    window.grab().save(str(DOCS / "train.png"))
+    window.grab().save(str(args.out / f"train{suffix}.png"))
 
     regression = window.regression_tab
     window.tabs.setCurrentWidget(regression)
@@ -76,7 +91,7 @@ def main() -> None:
     wait(app, 1.5)
     regression.pause_button.click()
     wait(app, 0.2)
-    window.grab().save(str(DOCS / "regression.png"))
+    window.grab().save(str(args.out / f"regression{suffix}.png"))
     window.close()
 
 

@@ -19,10 +19,12 @@ def configure_application(app: QApplication) -> None:
 
 def run_app(data_dir: str | None = None) -> int:
     """Show the main window and run the event loop until it closes."""
+    from .language import install_translators
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     configure_application(app)
+    install_translators()
     window = MainWindow(data_dir=data_dir)
     window.show()
     return app.exec()

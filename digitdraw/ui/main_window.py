@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 from .draw_tab import DrawTab
+from .language import LANGUAGES, choose_language, chosen_language, current_language, language_in_effect, system_language
 from .regression_tab import RegressionTab
 from .train_tab import TrainTab
 
@@ -16,14 +17,14 @@ class MainWindow(QMainWindow):
 
     def __init__(self, data_dir: str | None = None, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("digitdraw — deep learning you can touch")
+        self.setWindowTitle(self.tr("digitdraw — deep learning you can touch"))
         self.draw_tab = DrawTab()
         self.train_tab = TrainTab(data_dir=data_dir)
         self.regression_tab = RegressionTab()
         self.tabs = QTabWidget(objectName="tabs")
-        self.tabs.addTab(self.draw_tab, "Draw")
-        self.tabs.addTab(self.train_tab, "Train")
-        self.tabs.addTab(self.regression_tab, "Regression")
+        self.tabs.addTab(self.draw_tab, self.tr("Draw"))
+        self.tabs.addTab(self.train_tab, self.tr("Train"))
+        self.tabs.addTab(self.regression_tab, self.tr("Regression"))
         self.setCentralWidget(self.tabs)
         self.train_tab.model_ready.connect(self._use_trained_model)
         self._build_menus()
@@ -31,17 +32,43 @@ class MainWindow(QMainWindow):
         self._restore_state()
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
         for action in self.draw_tab.file_actions() + self.train_tab.file_actions():
             file_menu.addAction(action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About digitdraw", self)
+        self._build_language_menu()
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About digitdraw"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _build_language_menu(self) -> None:
+        """English, 简体中文 or the system's language; the choice takes effect at the next start."""
+        menu = self.menuBar().addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        system_name = LANGUAGES[system_language()]
+        choices = [("", self.tr("System language ({0})").format(system_name))] + list(LANGUAGES.items())
+        current = chosen_language()
+        self.language_actions = {}
+        for language, text in choices:
+            action = QAction(text, self, checkable=True, checked=language == current)
+            action.triggered.connect(lambda _=False, language=language: self._choose_language(language))
+            group.addAction(action)
+            menu.addAction(action)
+            self.language_actions[language] = action
+
+    def _choose_language(self, language: str) -> None:
+        choose_language(language)
+        upcoming = language_in_effect()
+        if upcoming != current_language():
+            QMessageBox.information(
+                self,
+                self.tr("Language"),
+                self.tr("digitdraw will speak {0} from its next start.").format(LANGUAGES[upcoming]),
+            )
 
     def _use_trained_model(self, classifier) -> None:
         self.draw_tab.set_classifier(classifier)
@@ -50,9 +77,11 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         QMessageBox.about(
             self,
-            "About digitdraw",
-            "<b>digitdraw</b><br>Draw digits for a CNN to read, train CNNs on MNIST and watch "
-            "gradient descent fit a line — deep learning with PyTorch you can touch.",
+            self.tr("About digitdraw"),
+            self.tr(
+                "<b>digitdraw</b><br>Draw digits for a CNN to read, train CNNs on MNIST and watch "
+                "gradient descent fit a line — deep learning with PyTorch you can touch."
+            ),
         )
 
     def _restore_state(self) -> None:

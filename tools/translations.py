@@ -1,0 +1,106 @@
+"""Regenerate the app's translation sources (.ts) from the code and compile them (.qm).
+
+    python tools/translations.py           # update the .ts files, then compile the .qm files
+    python tools/translations.py --check   # exit 1 if a string has no translation or a .qm is stale
+
+Uses ``lupdate`` and ``lrelease``, which come with PySide6-Essentials (the same programs as
+``pyside6-lupdate`` / ``pyside6-lrelease``). ``digitdraw_zh_CN.ts`` holds every string of
+``digitdraw/ui``; ``digitdraw_en.ts`` only the plural forms English needs ("1 step", "2 steps").
+Edit the translations in the .ts files (by hand or with ``pyside6-linguist``), then run this again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import PySide6
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "digitdraw" / "ui"
+TRANSLATIONS = SOURCES / "translations"
+# Each translation file and whether it holds only plural forms.
+TS_FILES = {"digitdraw_zh_CN.ts": False, "digitdraw_en.ts": True}
+
+
+def qt_tool(name: str) -> str:
+    """Path of a Qt tool shipped inside the PySide6 package (what ``pyside6-<name>`` runs)."""
+    folder = Path(PySide6.__file__).resolve().parent
+    tool = folder / (name + ".exe" if sys.platform == "win32" else name)
+    if not tool.exists():
+        raise SystemExit(f"{tool} not found: install PySide6-Essentials (it ships lupdate and lrelease)")
+    return str(tool)
+
+
+def sources() -> list[str]:
+    return sorted(str(path) for path in SOURCES.rglob("*.py"))
+
+
+def update(ts_folder: Path) -> None:
+    """Bring the .ts files in ``ts_folder`` up to date with the strings in the code."""
+    for name, plurals_only in TS_FILES.items():
+        options = ["-silent", "-no-obsolete", "-locations", "none", "-source-language", "en"]
+        options += ["-pluralonly"] if plurals_only else []
+        subprocess.run([qt_tool("lupdate"), *options, *sources(), "-ts", str(ts_folder / name)], check=True)
+
+
+def release(ts_folder: Path, qm_folder: Path) -> None:
+    """Compile each .ts file of ``ts_folder`` to a .qm file in ``qm_folder``."""
+    for name in TS_FILES:
+        qm = qm_folder / Path(name).with_suffix(".qm").name
+        subprocess.run([qt_tool("lrelease"), "-silent", str(ts_folder / name), "-qm", str(qm)], check=True)
+
+
+def untranslated(ts_file: Path) -> list[str]:
+    """Source texts of ``ts_file`` whose translation is missing or unfinished."""
+    missing = []
+    for message in ElementTree.parse(ts_file).iter("message"):
+        translation = message.find("translation")
+        forms = translation.findall("numerusform") or [translation]
+        if translation.get("type") == "unfinished" or not all((form.text or "").strip() for form in forms):
+            missing.append(message.findtext("source"))
+    return missing
+
+
+def check() -> list[str]:
+    """Problems with the committed translations: strings without one, and stale .qm files."""
+    problems = []
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        for name in TS_FILES:
+            shutil.copy(TRANSLATIONS / name, folder / name)
+        update(folder)
+        for name in TS_FILES:
+            problems += [f"{name}: no translation for {text!r}" for text in untranslated(folder / name)]
+        release(TRANSLATIONS, folder)
+        for name in TS_FILES:
+            qm = Path(name).with_suffix(".qm").name
+            if (folder / qm).read_bytes() != (TRANSLATIONS / qm).read_bytes():
+                problems.append(f"{qm} is older than {name}: run python tools/translations.py")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if anything is untranslated")
+    args = parser.parse_args()
+    if args.check:
+        problems = check()
+        print("\n".join(problems) or "every string is translated and every .qm is up to date")
+        return 1 if problems else 0
+    TRANSLATIONS.mkdir(exist_ok=True)
+    update(TRANSLATIONS)
+    release(TRANSLATIONS, TRANSLATIONS)
+    for name in TS_FILES:
+        missing = untranslated(TRANSLATIONS / name)
+        print(f"{name}: {len(missing)} string(s) still to translate" if missing else f"{name}: complete")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
