@@ -6,6 +6,8 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
+from ..core.xcb_libraries import startup_problem
+
 ORGANIZATION = "digitdraw"
 APPLICATION = "digitdraw"
 
@@ -18,7 +20,11 @@ def configure_application(app: QApplication) -> None:
 
 
 def run_app(data_dir: str | None = None) -> int:
-    """Show the main window and run the event loop until it closes."""
+    """Show the main window and run the event loop until it closes (1 if it cannot open)."""
+    problem = startup_problem()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     from .language import install_translators
     from .main_window import MainWindow
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 from .draw_tab import DrawTab
-from .language import LANGUAGES, choose_language, chosen_language, current_language, language_in_effect, system_language
+from .language import (
+    LANGUAGES,
+    choose_language,
+    chosen_language,
+    current_language,
+    language_in_effect,
+    system_language,
+)
 from .regression_tab import RegressionTab
 from .train_tab import TrainTab
+
+
+DEFAULT_SIZE = QSize(1180, 780)
+TITLE_BAR = QSize(0, 40)  # room left for the window manager's frame
 
 
 class MainWindow(QMainWindow):
@@ -28,7 +39,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.train_tab.model_ready.connect(self._use_trained_model)
         self._build_menus()
-        self.resize(1180, 780)
+        # Smaller on a smaller screen: a laptop at 150 % scaling offers about 1280×720.
+        self.resize(DEFAULT_SIZE.boundedTo(self.screen().availableGeometry().size() - TITLE_BAR))
         self._restore_state()
 
     def _build_menus(self) -> None:
