@@ -243,3 +243,19 @@ def test_the_translations_ship_in_the_package():
         assert (language.TRANSLATIONS_DIR / name).stat().st_size > 0
     assert "translations/*.qm" in (ROOT / "pyproject.toml").read_text()
     assert sys.modules["digitdraw.ui.language"].TRANSLATIONS_DIR.parent.name == "ui"
+
+
+def test_core_messages_shown_in_the_window_are_translated(speak, qtbot):
+    from digitdraw.ui.regression_tab import RegressionTab
+
+    speak("zh_CN")
+    tab = RegressionTab()
+    qtbot.addWidget(tab)
+    tab.set_points([1.0], [2.0])
+    tab.step_once()
+    assert tab.status_label.text() == "拟合前请至少添加两个点。"
+    tab.set_points([1.0, 2.0, 3.0], [1.0, 2.0, 4.0])
+    tab.lr_box.setValue(10.0)
+    tab.optimizer_box.setCurrentText("SGD")
+    qtbot.waitUntil(lambda: tab.step_once() or "学习率 10 太大" in tab.status_label.text(), timeout=10_000)
+    tab.shutdown()

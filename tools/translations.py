@@ -5,7 +5,7 @@
 
 Uses ``lupdate`` and ``lrelease``, which come with PySide6-Essentials (the same programs as
 ``pyside6-lupdate`` / ``pyside6-lrelease``). ``digitdraw_zh_CN.ts`` holds every string of
-``digitdraw/ui``; ``digitdraw_en.ts`` only the plural forms English needs ("1 step", "2 steps").
+``digitdraw/ui`` and the messages of ``digitdraw/core`` marked ``translatable``; ``digitdraw_en.ts`` only the plural forms English needs ("1 step", "2 steps").
 Edit the translations in the .ts files (by hand or with ``pyside6-linguist``), then run this again.
 """
 
@@ -22,8 +22,8 @@ from pathlib import Path
 import PySide6
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT / "digitdraw" / "ui"
-TRANSLATIONS = SOURCES / "translations"
+PACKAGE = ROOT / "digitdraw"
+TRANSLATIONS = PACKAGE / "ui" / "translations"
 # Each translation file and whether it holds only plural forms.
 TS_FILES = {"digitdraw_zh_CN.ts": False, "digitdraw_en.ts": True}
 
@@ -38,13 +38,15 @@ def qt_tool(name: str) -> str:
 
 
 def sources() -> list[str]:
-    return sorted(str(path) for path in SOURCES.rglob("*.py"))
+    """The ui's files (tr, translate) and core's (messages marked with ``translatable``)."""
+    return sorted(str(path) for folder in ("ui", "core") for path in (PACKAGE / folder).rglob("*.py"))
 
 
 def update(ts_folder: Path) -> None:
     """Bring the .ts files in ``ts_folder`` up to date with the strings in the code."""
     for name, plurals_only in TS_FILES.items():
         options = ["-silent", "-no-obsolete", "-locations", "none", "-source-language", "en"]
+        options += ["-tr-function-alias", "QT_TR_NOOP+=translatable"]  # digitdraw.core.messages
         options += ["-pluralonly"] if plurals_only else []
         subprocess.run([qt_tool("lupdate"), *options, *sources(), "-ts", str(ts_folder / name)], check=True)
 

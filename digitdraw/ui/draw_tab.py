@@ -29,7 +29,7 @@ from ..core.imageio import ImageReadError, read_image
 from ..core.inference import Classifier, Prediction
 from ..core.preprocess import image_to_image, strokes_to_image
 from .canvas import Canvas
-from .language import device_label
+from .language import device_label, error_text
 
 SETTLE_MS = 30  # predict this long after the last change
 MOVING_INTERVAL_S = 0.05  # and at most this often while the pen is moving
@@ -85,7 +85,7 @@ class DrawTab(QWidget):
             pixels = read_image(path)
             image = image_to_image(pixels)
         except (ImageReadError, ValueError) as exc:
-            self._show_message(self.tr("Cannot open {0}: {1}").format(Path(path).name, exc), error=True)
+            self._show_message(self.tr("Cannot open {0}: {1}").format(Path(path).name, error_text(exc)), error=True)
             return False
         self.canvas.show_picture(_qimage_from_pixels(pixels))
         if image is None:

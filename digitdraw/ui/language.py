@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from ..core import devices
+from ..core.messages import UserMessage
 
 TRANSLATIONS_DIR = Path(__file__).resolve().with_name("translations")
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language: never translated
@@ -91,3 +92,10 @@ def remove_translators() -> None:
 def device_label(device: str) -> str:
     """:func:`digitdraw.core.devices.device_label` in the app's language."""
     return QCoreApplication.translate("Devices", devices.device_label(device))
+
+
+def error_text(error: BaseException) -> str:
+    """An error's message in the app's language (core's :class:`UserMessage` templates are translated)."""
+    if isinstance(error, UserMessage):
+        return QCoreApplication.translate("", error.template).format(**error.values)
+    return str(error)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from ..core.regression import RegressionFit, RegressionInputError, closed_form_line, line_loss_surface, random_points
+from .language import error_text
 
 STEPS_PER_TICK = 5
 FRAMES_PER_TICK = 2  # redraw every other screen frame: smooth enough, half the painting
@@ -270,7 +271,7 @@ class RegressionTab(QWidget):
                                 activation=self.activation_box.currentText().lower(),
                                 optimizer=self.optimizer_box.currentText().lower(), lr=self.lr_box.value(), seed=None)
         except RegressionInputError as error:
-            self._show_message(str(error), error=True)
+            self._show_message(error_text(error), error=True)
             return
         fit.set_points(self.fit.x, self.fit.y)
         self.fit = fit
@@ -317,7 +318,7 @@ class RegressionTab(QWidget):
             self.fit.step(steps)
         except RegressionInputError as error:
             self.pause_fit()
-            self._show_message(str(error), error=True)
+            self._show_message(error_text(error), error=True)
         self._draw_fit()
 
     def _show_message(self, text: str, error: bool = False) -> None:

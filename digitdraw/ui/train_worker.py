@@ -37,6 +37,7 @@ from ..core.checkpoints import Checkpoint
 from ..core.data import DataMissingError, MnistSplit, load_mnist, resolve_data_dir
 from ..core.models import build_model
 from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
+from .language import error_text
 
 EMIT_INTERVAL_S = 0.1  # at most ~10 progress signals a second
 GALLERY_SIZE = 64  # misclassified test digits sent back for the gallery
@@ -163,7 +164,7 @@ class TrainWorker(QObject):
         except Aborted:
             self.status.emit(self.tr("Training stopped."))
         except DataMissingError as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(error_text(exc))
         except (TrainingError, ValueError) as exc:
             self.failed.emit(self.tr("Cannot train with these settings: {0}").format(exc))
         except torch.OutOfMemoryError:

@@ -2,6 +2,61 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <source>MNIST not found in {folder}: missing {missing}. Download could not fetch them (no network?). Put the four MNIST files ({files}) there, uncompressed, or point --data-dir / {variable} at a folder that holds MNIST/raw/.</source>
+        <translation>在 {folder} 中找不到 MNIST：缺少 {missing}。也无法自动下载（没有网络？）。请把四个 MNIST 文件（{files}）解压后放到那里，或用 --data-dir / {variable} 指向一个包含 MNIST/raw/ 的文件夹。</translation>
+    </message>
+    <message>
+        <source>{path} is not an unsigned-byte IDX file</source>
+        <translation>{path} 不是无符号字节的 IDX 文件</translation>
+    </message>
+    <message>
+        <source>{path} is truncated: expected {expected} bytes of data, found {found}</source>
+        <translation>{path} 不完整：应有 {expected} 字节数据，实际只有 {found} 字节</translation>
+    </message>
+    <message>
+        <source>no such file</source>
+        <translation>文件不存在</translation>
+    </message>
+    <message>
+        <source>is a folder, not an image</source>
+        <translation>这是一个文件夹，不是图片</translation>
+    </message>
+    <message>
+        <source>not a readable image ({reason})</source>
+        <translation>不是可读取的图片（{reason}）</translation>
+    </message>
+    <message>
+        <source>x and y need the same number of values ({x} vs {y}).</source>
+        <translation>x 和 y 的个数必须相同（{x} 对 {y}）。</translation>
+    </message>
+    <message>
+        <source>Add at least two points before fitting.</source>
+        <translation>拟合前请至少添加两个点。</translation>
+    </message>
+    <message>
+        <source>Every coordinate must be a finite number (no NaN or infinity).</source>
+        <translation>每个坐标都必须是有限的数（不能是 NaN 或无穷大）。</translation>
+    </message>
+    <message>
+        <source>Coordinates beyond ±{limit:g} are too large: rescale the data.</source>
+        <translation>超出 ±{limit:g} 的坐标太大了：请缩放数据。</translation>
+    </message>
+    <message>
+        <source>All points share the same x: no function of x passes through them.</source>
+        <translation>所有点的 x 都相同：没有哪个关于 x 的函数能同时经过它们。</translation>
+    </message>
+    <message>
+        <source>Choose a polynomial degree between 1 and 12.</source>
+        <translation>请选择 1 到 12 之间的多项式次数。</translation>
+    </message>
+    <message>
+        <source>The loss diverged: learning rate {lr:g} is too large. Lower it and press Reset.</source>
+        <translation>损失发散了：学习率 {lr:g} 太大。请调小学习率，再按“重置”。</translation>
+    </message>
+</context>
+<context>
     <name>AccuracyPlot</name>
     <message>
         <source>Test accuracy</source>
