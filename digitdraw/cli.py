@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import argparse
+import gettext
 import json
 import sys
 import time
 from pathlib import Path
 
+from .core.messages import UserMessage, translatable
 from .core.models import architectures
+
+# Messages and --help in the language of LANGUAGE / LC_ALL / LC_MESSAGES / LANG, argparse's own
+# words included: the catalog is locale/<language>/LC_MESSAGES/digitdraw.mo (tools/translations.py).
+gettext.bindtextdomain("digitdraw", Path(__file__).resolve().parent / "locale")
+gettext.textdomain("digitdraw")
+_ = gettext.gettext
+
+
+def _error_text(error: BaseException) -> str:
+    """An error's message in the terminal's language (core's :class:`UserMessage` templates are translated)."""
+    if isinstance(error, UserMessage):
+        return _(error.template).format(**error.values)
+    return str(error)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,33 +33,39 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="digitdraw", description="Draw digits, train CNNs and fit lines with PyTorch.")
-    parser.add_argument("--data-dir", help="folder holding MNIST/raw (default: $DIGITDRAW_DATA, else a per-user cache)")
+    parser = argparse.ArgumentParser(prog="digitdraw", description=_("Draw digits, train CNNs and fit lines with PyTorch."))
+    parser.add_argument(
+        "--data-dir", help=_("folder holding MNIST/raw (default: $DIGITDRAW_DATA, else a per-user cache)")
+    )
     parser.set_defaults(run=_run_gui)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND")
 
-    gui = commands.add_parser("gui", help="start the window (the default)")
+    gui = commands.add_parser("gui", help=_("start the window (the default)"))
     gui.set_defaults(run=_run_gui)
 
-    classify = commands.add_parser("classify", help="classify image files of digits")
+    classify = commands.add_parser("classify", help=_("classify image files of digits"))
     classify.add_argument("images", nargs="+", metavar="IMAGE")
-    classify.add_argument("--model", help="checkpoint file (default: the shipped model)")
-    classify.add_argument("--device", default="cpu", help="cpu, cuda:0, mps ... (default: cpu)")
-    classify.add_argument("--json", action="store_true", help="one JSON object a line")
+    classify.add_argument("--model", help=_("checkpoint file (default: the shipped model)"))
+    classify.add_argument("--device", default="cpu", help=_("cpu, cuda:0, mps ... (default: cpu)"))
+    classify.add_argument("--json", action="store_true", help=_("one JSON object a line"))
     classify.set_defaults(run=_run_classify)
 
-    train = commands.add_parser("train", help="train a network on MNIST")
-    train.add_argument("--arch", choices=sorted(architectures()), help="network (default: the default recipe's)")
-    train.add_argument("--recipe", choices=["default", "pytorch-example"], default="default", help="settings to start from")
+    train = commands.add_parser("train", help=_("train a network on MNIST"))
+    train.add_argument("--arch", choices=sorted(architectures()), help=_("network (default: the default recipe's)"))
+    train.add_argument(
+        "--recipe", choices=["default", "pytorch-example"], default="default", help=_("settings to start from")
+    )
     train.add_argument("--epochs", type=int)
     train.add_argument("--batch-size", type=int)
     train.add_argument("--lr", type=float)
     train.add_argument("--optimizer", choices=["adamw", "adam", "sgd", "adadelta"])
-    train.add_argument("--no-augment", dest="augment", action="store_false", default=None, help="train on MNIST as it is")
-    train.add_argument("--device", default="auto", help="cpu, cuda:0, mps or auto (default: auto)")
-    train.add_argument("--data-dir", dest="train_data_dir", help="folder holding MNIST/raw")
-    train.add_argument("--out", default="digitdraw-model.pt", help="checkpoint to write (default: %(default)s)")
-    train.add_argument("--target-accuracy", type=float, help="stop as soon as test accuracy reaches this fraction, e.g. 0.99")
+    train.add_argument("--no-augment", dest="augment", action="store_false", default=None, help=_("train on MNIST as it is"))
+    train.add_argument("--device", default="auto", help=_("cpu, cuda:0, mps or auto (default: auto)"))
+    train.add_argument("--data-dir", dest="train_data_dir", help=_("folder holding MNIST/raw"))
+    train.add_argument("--out", default="digitdraw-model.pt", help=_("checkpoint to write (default: %(default)s)"))
+    train.add_argument(
+        "--target-accuracy", type=float, help=_("stop as soon as test accuracy reaches this fraction, e.g. 0.99")
+    )
     train.add_argument("--seed", type=int)
     train.set_defaults(run=_run_train)
     return parser
@@ -66,7 +87,7 @@ def _run_classify(args) -> int:
     try:
         classifier = Classifier.load(args.model, resolve_device(args.device))
     except (CheckpointError, ValueError) as exc:
-        print(f"digitdraw: {exc}", file=sys.stderr)
+        print(f"digitdraw: {_error_text(exc)}", file=sys.stderr)
         return 2
     failures = 0
     for path in args.images:
@@ -74,26 +95,31 @@ def _run_classify(args) -> int:
             image = image_to_image(read_image(path))
         except (ImageReadError, ValueError) as exc:
             failures += 1
-            _report_error(path, str(exc), args.json)
+            _report_error(path, exc, args.json)
             continue
         if image is None:
             failures += 1
-            _report_error(path, "nothing to classify: the image holds no digit", args.json)
+            _report_error(path, None, args.json)
             continue
         prediction = classifier.predict(image)
         if args.json:
             print(json.dumps({"path": path, "digit": prediction.digit, "probabilities": prediction.probabilities}))
         else:
-            note = "  (not sure)" if prediction.unsure else ""
+            note = _("  (not sure)") if prediction.unsure else ""
             print(f"{path}: {prediction.digit}  ({prediction.confidence:.1%}){note}")
     return 1 if failures else 0
 
 
-def _report_error(path: str, message: str, as_json: bool) -> None:
+NOTHING_TO_CLASSIFY = translatable("nothing to classify: the image holds no digit")
+
+
+def _report_error(path: str, error: BaseException | None, as_json: bool) -> None:
+    """One line for a file that could not be classified (``None``: it holds no digit); JSON stays English."""
     if as_json:
-        print(json.dumps({"path": path, "error": message}))
+        print(json.dumps({"path": path, "error": NOTHING_TO_CLASSIFY if error is None else str(error)}))
     else:
-        print(f"{path}: error: {message}", file=sys.stderr)
+        message = _(NOTHING_TO_CLASSIFY) if error is None else _error_text(error)
+        print(_("{path}: error: {message}").format(path=path, message=message), file=sys.stderr)
 
 
 def _run_train(args) -> int:
@@ -121,10 +147,10 @@ def _run_train(args) -> int:
         progress = _TerminalProgress()
         result = train(config, train_data, test_data, on_batch=progress.batch, on_eval=progress.evaluated)
     except (ValueError, DataMissingError, TrainingError) as exc:
-        print(f"digitdraw train: {exc}", file=sys.stderr)
+        print(f"digitdraw train: {_error_text(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ndigitdraw train: interrupted, nothing saved", file=sys.stderr)
+        print("\n" + _("digitdraw train: interrupted, nothing saved"), file=sys.stderr)
         return 130
     progress.finish()
     print(result.message, file=sys.stderr)

@@ -9,6 +9,7 @@ CPU…) was not translated.
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import re
 import sys
@@ -259,3 +260,39 @@ def test_core_messages_shown_in_the_window_are_translated(speak, qtbot):
     tab.optimizer_box.setCurrentText("SGD")
     qtbot.waitUntil(lambda: tab.step_once() or "学习率 10 太大" in tab.status_label.text(), timeout=10_000)
     tab.shutdown()
+
+
+def _help_texts(parser) -> list[str]:
+    """The help of every option and command of ``parser`` and of its subcommands."""
+    texts = [parser.description or ""]
+    for action in parser._actions:
+        texts.append(action.help or "")
+        for choice in getattr(action, "_choices_actions", []):
+            texts.append(choice.help or "")
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                texts += _help_texts(sub)
+    return texts
+
+
+def test_the_command_line_speaks_chinese_under_zh_cn(monkeypatch, capsys):
+    from digitdraw import cli
+
+    english = _help_texts(cli._parser())
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    chinese = _help_texts(cli._parser())
+    untranslated = [text for text, same in zip(english, chinese) if text and text == same]
+    assert not untranslated, f"wrap these in _() and run python tools/translations.py: {untranslated}"
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    assert "用法" in capsys.readouterr().out
+    assert cli.main(["classify", "/no/such/picture.png"]) == 1
+    assert "/no/such/picture.png：错误：文件不存在" in capsys.readouterr().err
+
+
+def test_the_command_line_stays_english_elsewhere(monkeypatch, capsys):
+    from digitdraw import cli
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    assert cli.main(["classify", "/no/such/picture.png"]) == 1
+    assert "/no/such/picture.png: error: no such file" in capsys.readouterr().err

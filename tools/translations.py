@@ -7,11 +7,17 @@ Uses ``lupdate`` and ``lrelease``, which come with PySide6-Essentials (the same 
 ``pyside6-lupdate`` / ``pyside6-lrelease``). ``digitdraw_zh_CN.ts`` holds every string of
 ``digitdraw/ui`` and the messages of ``digitdraw/core`` marked ``translatable``; ``digitdraw_en.ts`` only the plural forms English needs ("1 step", "2 steps").
 Edit the translations in the .ts files (by hand or with ``pyside6-linguist``), then run this again.
+
+The command line speaks through Python's ``gettext``: ``digitdraw/locale/zh_CN/LC_MESSAGES/digitdraw.po``
+holds the messages and ``--help`` of ``cli.py``, core's messages for the user and argparse's own
+words; it is updated and compiled with GNU gettext's ``xgettext``, ``msgmerge`` and ``msgfmt``
+(``apt install gettext``), skipped with a note where they are missing.
 """
 
 from __future__ import annotations
 
 import argparse
+import gettext
 import shutil
 import subprocess
 import sys
@@ -26,6 +32,8 @@ PACKAGE = ROOT / "digitdraw"
 TRANSLATIONS = PACKAGE / "ui" / "translations"
 # Each translation file and whether it holds only plural forms.
 TS_FILES = {"digitdraw_zh_CN.ts": False, "digitdraw_en.ts": True}
+CLI_PO = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "digitdraw.po"
+GETTEXT_TOOLS = ("xgettext", "msgmerge", "msgfmt", "msgen")
 
 
 def qt_tool(name: str) -> str:
@@ -69,6 +77,45 @@ def untranslated(ts_file: Path) -> list[str]:
     return missing
 
 
+def cli_sources(with_argparse: bool = True) -> list[str]:
+    """The command line's file, core's (``translatable`` messages) and, for its --help words, argparse."""
+    files = [str(PACKAGE / "cli.py")] + sorted(str(path) for path in (PACKAGE / "core").rglob("*.py"))
+    return files + ([argparse.__file__] if with_argparse else [])
+
+
+def cli_template(pot: Path, own_only: bool = False) -> None:
+    """Extract the command line's messages (``own_only``: not argparse's) into the template ``pot``."""
+    subprocess.run(["xgettext", "--language=Python", "--from-code=UTF-8", "--keyword=_", "--keyword=translatable",
+                    "--no-location", "--sort-output", "-o", str(pot), *cli_sources(with_argparse=not own_only)],
+                   check=True)
+    lines = pot.read_text(encoding="utf-8").splitlines(keepends=True)  # no date, so the .po changes only with its text
+    pot.write_text("".join(line for line in lines if not line.startswith('"POT-Creation-Date')), encoding="utf-8")
+
+
+def cli_update(po: Path) -> None:
+    """Bring ``po`` up to date with the command line's messages, then compile it beside itself."""
+    with tempfile.TemporaryDirectory() as folder:
+        pot = Path(folder) / "digitdraw.pot"
+        cli_template(pot)
+        subprocess.run(["msgmerge", "--quiet", "--update", "--backup=none", "--no-fuzzy-matching", "--no-location",
+                        "--sort-output", str(po), str(pot)], check=True)
+    subprocess.run(["msgfmt", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+
+
+def cli_untranslated(po: Path) -> list[str]:
+    """Messages of digitdraw's own (argparse's are optional) that ``po`` does not translate."""
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        cli_template(folder / "own.pot", own_only=True)
+        subprocess.run(["msgen", "-o", str(folder / "own.po"), str(folder / "own.pot")], check=True)
+        for name in ("own", "zh_CN"):
+            source = folder / "own.po" if name == "own" else po
+            subprocess.run(["msgfmt", "-o", str(folder / f"{name}.mo"), str(source)], check=True)
+        with open(folder / "own.mo", "rb") as own, open(folder / "zh_CN.mo", "rb") as translated:
+            wanted, have = gettext.GNUTranslations(own)._catalog, gettext.GNUTranslations(translated)._catalog
+    return [msgid for msgid in wanted if msgid and msgid not in have]
+
+
 def check() -> list[str]:
     """Problems with the committed translations: strings without one, and stale .qm files."""
     problems = []
@@ -84,6 +131,8 @@ def check() -> list[str]:
             qm = Path(name).with_suffix(".qm").name
             if (folder / qm).read_bytes() != (TRANSLATIONS / qm).read_bytes():
                 problems.append(f"{qm} is older than {name}: run python tools/translations.py")
+    if all(shutil.which(tool) for tool in GETTEXT_TOOLS):
+        problems += [f"{CLI_PO.name}: no translation for {text!r}" for text in cli_untranslated(CLI_PO)]
     return problems
 
 
@@ -101,6 +150,15 @@ def main() -> int:
     for name in TS_FILES:
         missing = untranslated(TRANSLATIONS / name)
         print(f"{name}: {len(missing)} string(s) still to translate" if missing else f"{name}: complete")
+    if not all(shutil.which(tool) for tool in GETTEXT_TOOLS):
+        print(f"{CLI_PO.name}: not updated, GNU gettext ({', '.join(GETTEXT_TOOLS)}) is not installed")
+        return 0
+    if not CLI_PO.exists():
+        CLI_PO.parent.mkdir(parents=True, exist_ok=True)
+        CLI_PO.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: zh_CN\\n"\n')
+    cli_update(CLI_PO)
+    missing = cli_untranslated(CLI_PO)
+    print(f"{CLI_PO.name}: {len(missing)} string(s) still to translate" if missing else f"{CLI_PO.name}: complete")
     return 0
 
 
