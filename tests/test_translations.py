@@ -15,6 +15,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from digitdraw.core.devices import available_devices
 from digitdraw.core.models import architectures
+from digitdraw.core.regression import random_points
 from digitdraw.core.training import OPTIMIZERS
 from digitdraw.ui import MainWindow
 from digitdraw.ui.language import (
@@ -43,6 +45,7 @@ from digitdraw.ui.language import (
     remove_translators,
     system_language,
 )
+from digitdraw.ui.train_worker import Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = {
@@ -176,6 +179,21 @@ def test_chinese_plural_forms_and_placeholders_survive_translation(speak):
     assert "a.pt" in text and "digitnet" in text and CHINESE.search(text)
 
 
+def _show_results(window: MainWindow) -> None:
+    """The longer texts of a finished run and of a fit, as after real use (a real run takes too long)."""
+    rng = np.random.default_rng(0)
+    window.train_tab._on_finished(Outcome(
+        "finished", "", None, 0.9871, 83.0, 8.0, 5432.0, rng.integers(0, 1200, (10, 10)),
+        np.zeros((64, 28, 28), np.uint8), rng.integers(0, 10, 64), rng.integers(0, 10, 64), wrong_total=1129,
+    ))
+    window.train_tab.speed_label.setText(window.train_tab.tr("epoch {0}/{1} · {2} images/s · ETA {3}").format(
+        8, 8, "5,432", "0:00"))
+    window.regression_tab.set_points(*random_points("line", seed=3))
+    window.regression_tab.step_once()
+    window.regression_tab.start_fit()
+    window.regression_tab._pause_clicked()
+
+
 def _shown_text(widget: QWidget) -> str:
     return widget.currentText() if isinstance(widget, QComboBox) else getattr(widget, "text", lambda: "")()
 
@@ -196,6 +214,7 @@ def _width_needed(widget: QWidget) -> int:
 def test_nothing_is_cut_at_the_default_size_and_at_1024x640(speak, window, language, size):
     speak(language)
     win = window(*size)
+    _show_results(win)
     assert (win.width(), win.height()) == size, f"the window cannot shrink to {size}: it needs {win.minimumSizeHint()}"
     cut = []
     for index in range(win.tabs.count()):
