@@ -182,14 +182,18 @@ class _TerminalProgress:
         done = report.step / report.total_steps
         bar = "#" * round(done * self.width)
         eta = report.elapsed_s / done - report.elapsed_s if done else 0
-        sys.stderr.write(
-            f"\repoch {report.epoch} [{bar:<{self.width}}] {done:4.0%} loss {report.loss:.4f} "
-            f"{report.samples_per_s:,.0f} samples/s ETA {eta:4.0f}s"
+        line = _("epoch {epoch} [{bar}] {done} loss {loss} {speed} samples/s ETA {eta}s").format(
+            epoch=report.epoch, bar=f"{bar:<{self.width}}", done=f"{done:4.0%}", loss=f"{report.loss:.4f}",
+            speed=f"{report.samples_per_s:,.0f}", eta=f"{eta:4.0f}",
         )
+        sys.stderr.write("\r" + line)
         sys.stderr.flush()
 
     def evaluated(self, report) -> None:
-        sys.stderr.write(f"\n  test after {report.epoch:.2f} epochs: accuracy {report.test_accuracy:.2%}, loss {report.test_loss:.4f}\n")
+        line = _("test after {epochs} epochs: accuracy {accuracy}, loss {loss}").format(
+            epochs=f"{report.epoch:.2f}", accuracy=f"{report.test_accuracy:.2%}", loss=f"{report.test_loss:.4f}"
+        )
+        sys.stderr.write(f"\n  {line}\n")
 
     def finish(self) -> None:
         sys.stderr.write("\n")
