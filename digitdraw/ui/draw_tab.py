@@ -284,7 +284,7 @@ class DrawTab(QWidget):
     def _build_chart(self) -> pg.PlotWidget:
         chart = pg.PlotWidget(background="w")
         chart.addItem(self.bars)
-        chart.setYRange(0, 1, padding=0.02)
+        chart.setYRange(0, 1, padding=0.06)  # room for the "100%" label at the top, even when the chart is short
         chart.setXRange(-0.6, 9.6, padding=0)
         chart.setMouseEnabled(x=False, y=False)
         chart.hideButtons()
