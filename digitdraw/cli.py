@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--seed", type=int)
     train.set_defaults(run=_run_train)
+
+    _add_explain_parser(commands)
     return parser
 
 
@@ -197,3 +199,83 @@ class _TerminalProgress:
 
     def finish(self) -> None:
         sys.stderr.write("\n")
+
+
+def _add_explain_parser(commands) -> None:
+    from .core.attribution import DEFAULT_METHOD, METHODS
+
+    explain = commands.add_parser(
+        "explain",
+        help=_("show which pixels made the network read each image as it did"),
+        description=_("For each picture: the digit it reads and which pixels pushed the network towards the target "
+                      "digit (positive) or away from it (negative), on the 28x28 ink image the network received."),
+    )
+    explain.add_argument("images", nargs="+", metavar="IMAGE")
+    explain.add_argument("--model", help=_("checkpoint file (default: the shipped model)"))
+    explain.add_argument("--method", default=DEFAULT_METHOD,
+                         help=_("attribution method (default: {method}; see below)").format(method=DEFAULT_METHOD))
+    explain.add_argument("--target", help=_("digit to explain, 0 to 9 (default: the digit the network reads)"))
+    explain.add_argument("--out-dir", help=_("write a PNG per picture: the input beside its attribution heatmap"))
+    explain.add_argument("--json", action="store_true",
+                         help=_("one JSON object a line, with the input and attribution as 28x28 arrays"))
+    explain.set_defaults(run=_run_explain)
+    explain.epilog = _("methods: {methods}").format(
+        methods="; ".join(f"{name}: {m.describe(_)}" for name, m in METHODS.items())
+    )
+
+
+def _run_explain(args) -> int:
+    from .core.attribution import METHODS, AttributionError, attribute
+    from .core.checkpoints import CheckpointError
+    from .core.heatmap import save_explanation
+    from .core.imageio import ImageReadError, read_image
+    from .core.inference import Classifier
+    from .core.preprocess import image_to_image
+
+    if args.method not in METHODS:
+        message = _("digitdraw explain: unknown method {method!r}; choose one of: {known}")
+        print(message.format(method=args.method, known=", ".join(METHODS)), file=sys.stderr)
+        return 2
+    if args.target is not None and args.target not in [str(digit) for digit in range(10)]:
+        print(_("digitdraw explain: --target must be a digit from 0 to 9, not {target!r}").format(target=args.target),
+              file=sys.stderr)
+        return 2
+    try:
+        classifier = Classifier.load(args.model)
+    except (CheckpointError, ValueError) as exc:
+        print(f"digitdraw explain: {_error_text(exc)}", file=sys.stderr)
+        return 2
+    out_dir = Path(args.out_dir) if args.out_dir else None
+    failures = 0
+    for path in args.images:
+        try:
+            image = image_to_image(read_image(path))
+            if image is None:
+                raise ValueError("nothing to explain: the image holds no digit")
+            prediction = classifier.predict(image)
+            target = prediction.digit if args.target is None else int(args.target)
+            heat = attribute(classifier.model, image[None], target, args.method, classifier.checkpoint.mean, classifier.checkpoint.std)[0]
+            written = save_explanation(image, heat, out_dir / f"{Path(path).stem}-explained.png", target) if out_dir else None
+        except AttributionError as exc:  # the model, not the file: no other picture will do better
+            print(f"digitdraw explain: {_error_text(exc)}", file=sys.stderr)
+            return 2
+        except (ImageReadError, ValueError, OSError) as exc:
+            failures += 1
+            _report_error(path, exc, args.json)
+            continue
+        if args.json:
+            print(json.dumps({
+                "path": path,
+                "digit": prediction.digit,
+                "target": target,
+                "method": args.method,
+                "input": image.tolist(),
+                "attribution": heat.tolist(),
+            }))
+        else:
+            saved = f"  -> {written}" if written else ""
+            line = _("{path}: reads {digit} ({confidence}), {method} for {target}").format(
+                path=path, digit=prediction.digit, confidence=f"{prediction.confidence:.1%}", method=args.method,
+                target=target)
+            print(line + saved)
+    return 1 if failures else 0

@@ -1,4 +1,4 @@
-"""Make the README's screenshots with the app itself, offscreen: docs/draw.png, train.png, regression.png.
+"""The README's screenshots, made by the app itself offscreen: docs/draw.png, draw-why-not.png, train.png, regression.png.
 
     QT_QPA_PLATFORM=offscreen DIGITDRAW_DATA=... python docs/screenshots.py
     ... python docs/screenshots.py --language zh_CN --size 1024x640 --out /tmp/shots   # draw-zh_CN.png, ...
@@ -37,6 +37,13 @@ def wait(app: QApplication, seconds: float) -> None:
         time.sleep(0.01)
 
 
+def wait_for_inside_view(app: QApplication, inside, target: int) -> None:
+    """Until the inside view shows its attribution for ``target``."""
+    while inside.result is None or not inside.result.explained or inside.result.target != target or inside._busy:
+        wait(app, 0.05)
+    wait(app, 0.2)
+
+
 def draw_digit(canvas, digit: int) -> None:
     """Draw ``digit`` with mouse events, as a person would."""
     area = canvas.area_size()
@@ -55,10 +62,10 @@ def draw_digit(canvas, digit: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Screenshots of every tab, made by the app.")
     parser.add_argument("--language", choices=["en", "zh_CN"], help="files named draw-<language>.png, ...")
-    parser.add_argument("--size", default="1180x780", help="window size, WIDTHxHEIGHT (default: %(default)s)")
+    parser.add_argument("--size", help="window size, WIDTHxHEIGHT (default: 1180x940 for Draw, 1180x780 after)")
     parser.add_argument("--out", type=Path, default=DOCS, help="folder to write to (default: docs/)")
     args = parser.parse_args()
-    width, height = map(int, args.size.split("x"))
+    size = tuple(map(int, args.size.split("x"))) if args.size else None
     suffix = f"-{args.language}" if args.language else ""
     args.out.mkdir(parents=True, exist_ok=True)
 
@@ -66,13 +73,20 @@ def main() -> None:
     configure_application(app)
     install_translators(args.language or "en")
     window = MainWindow()
-    window.resize(width, height)
+    window.resize(*(size or (1180, 940)))  # room for the Draw tab's inside view
     window.show()
     wait(app, 0.3)
 
     draw_digit(window.draw_tab.canvas, 5)
-    wait(app, 0.5)
+    inside = window.draw_tab.inside
+    wait_for_inside_view(app, inside, 5)
+    inside._point(0, 3)  # as if the pointer rested on a first-layer map
+    wait(app, 0.3)
     window.grab().save(str(args.out / f"draw{suffix}.png"))
+    inside.set_target(3)  # as a click on the bar of 3 does: why not 3?
+    wait_for_inside_view(app, inside, 3)
+    window.draw_tab.grab().save(str(args.out / f"draw-why-not{suffix}.png"))
+    window.resize(*(size or (1180, 780)))
 
     train = window.train_tab
     window.tabs.setCurrentWidget(train)

@@ -37,6 +37,7 @@ class Canvas(QWidget):
         self._drawing = False
         self._picture: QImage | None = None
         self._cache = QImage()
+        self._overlay: tuple[QImage, QRectF] | None = None
 
     # --- what the rest of the app reads and calls -------------------------------------------
 
@@ -84,6 +85,11 @@ class Canvas(QWidget):
         self._picture = picture
         self._repaint_cache()
         self.strokes_changed.emit()
+
+    def set_overlay(self, image: QImage | None, rect: QRectF | None = None) -> None:
+        """Paint ``image`` (with its alpha) over the drawing in ``rect``, widget coordinates; None removes it."""
+        self._overlay = None if image is None or rect is None else (image, rect)
+        self.update()
 
     def drawing_image(self) -> QImage:
         """What the canvas shows (ink on paper), as an image the size of the widget."""
@@ -166,6 +172,9 @@ class Canvas(QWidget):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.drawImage(event.rect(), self._cache, event.rect())
+        if self._overlay is not None:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawImage(self._overlay[1], self._overlay[0])
         if not self._strokes and self._picture is None:
             painter.setPen(HINT)
             font = painter.font()

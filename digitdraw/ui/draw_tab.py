@@ -8,16 +8,19 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import torch
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QRectF, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QFont, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
+    QSplitter,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -25,10 +28,12 @@ from PySide6.QtWidgets import (
 
 from ..core.checkpoints import CheckpointError
 from ..core.devices import available_devices
+from ..core.heatmap import attribution_rgba, on_paper
 from ..core.imageio import ImageReadError, read_image
 from ..core.inference import Classifier, Prediction
-from ..core.preprocess import image_to_image, strokes_to_image
+from ..core.preprocess import BOX, PEN_RADIUS, image_to_image, strokes_to_image
 from .canvas import Canvas
+from .inside_view import InsideView
 from .language import device_label, error_text
 
 SETTLE_MS = 30  # predict this long after the last change
@@ -36,6 +41,8 @@ MOVING_INTERVAL_S = 0.05  # and at most this often while the pen is moving
 NETWORK_VIEW_SIZE = 196  # the 28x28 input shown enlarged 7x
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"
 BAR_COLOUR, TOP_BAR_COLOUR = QColor("#9db4d6"), QColor("#1f5fbf")
+TARGET_BAR_PEN, NO_PEN = pg.mkPen("#d66000", width=3), pg.mkPen(None)  # the target's bar is outlined
+CANVAS_OVERLAY_OPACITY = 0.45  # the attribution shows faintly over the drawing
 
 
 class DrawTab(QWidget):
@@ -46,6 +53,9 @@ class DrawTab(QWidget):
         self.setFont(_font(11))  # readable on a projector
         self.setAcceptDrops(True)
         self.classifier: Classifier | None = None
+        self._network_input: torch.Tensor | None = None
+        self._prediction: Prediction | None = None
+        self._marked_target: int | None = None
         self._device = self._remembered_device()
         self._last_prediction_at = 0.0
         self._build()
@@ -69,6 +79,7 @@ class DrawTab(QWidget):
             self._device = classifier.device
         self.classifier = classifier
         self.model_label.setText(self._model_description(classifier))
+        self.inside.set_classifier(classifier)
         self.predict_now()
 
     def file_actions(self) -> list[QAction]:
@@ -76,6 +87,7 @@ class DrawTab(QWidget):
 
     def shutdown(self) -> None:
         self._timer.stop()
+        self.inside.shutdown()
 
     # --- actions that take a path (the menu asks for it with a dialog) -----------------------
 
@@ -159,7 +171,10 @@ class DrawTab(QWidget):
         self.timing_label.setText(self.tr("{0} ms (preprocess {1} + network {2})").format(*milliseconds))
 
     def _show_prediction(self, image: torch.Tensor | None, prediction: Prediction | None) -> None:
+        self._network_input, self._prediction = image, prediction
         self._show_network_input(image)
+        self.canvas.set_overlay(None)  # the attribution of this drawing replaces it when the pen rests
+        self.inside.show_input(image, None if prediction is None else prediction.digit, self.canvas.is_drawing())
         if prediction is None:
             self.prediction_label.setText("–")
             self.unsure_label.setText("")
@@ -174,13 +189,60 @@ class DrawTab(QWidget):
         self.confidence_label.setText(self.tr("{0} sure").format(f"{prediction.confidence:.0%}"))
         brushes = [TOP_BAR_COLOUR if digit == prediction.digit else BAR_COLOUR for digit in range(10)]
         self.bars.setOpts(height=np.asarray(prediction.probabilities), brushes=brushes)
+        self._mark_target_bar(self.inside.target() if self.inside.isVisible() else None)
 
-    def _show_network_input(self, image: torch.Tensor | None) -> None:
+    def _show_network_input(self, image: torch.Tensor | None, attribution: np.ndarray | None = None) -> None:
         pixels = np.zeros((28, 28), np.uint8) if image is None else (image.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
         picture = QImage(np.ascontiguousarray(pixels).data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
+        if attribution is not None:  # ink in grey on white with the attribution's two colours over it
+            picture = _qimage_from_pixels(on_paper(attribution, image.numpy()))
         self.network_view.setPixmap(
             QPixmap.fromImage(picture).scaled(NETWORK_VIEW_SIZE, NETWORK_VIEW_SIZE, mode=Qt.TransformationMode.FastTransformation)
         )
+
+    # --- inside the network -----------------------------------------------------------------
+
+    def _show_attribution(self, attribution: np.ndarray | None, target: int) -> None:
+        """Lay the attribution over the 28x28 input and, faintly, over the strokes it came from."""
+        image = self._network_input
+        shown = attribution is not None and image is not None
+        self._show_network_input(image, attribution if shown else None)
+        self._mark_target_bar(target if shown else None)
+        rect = self._input_rect_on_canvas(image) if shown else None
+        overlay = _qimage_from_pixels(attribution_rgba(attribution, CANVAS_OVERLAY_OPACITY)) if rect is not None else None
+        self.canvas.set_overlay(overlay, rect)
+
+    def _input_rect_on_canvas(self, image: torch.Tensor) -> QRectF | None:
+        """Where the 28x28 input lies on the canvas, undoing the preprocessing's scale and shift (strokes only)."""
+        strokes = [point for stroke in self.canvas.strokes() for point in stroke]
+        ink = np.argwhere(image.numpy() > 0.1)
+        if self.canvas.picture() is not None or not strokes or not len(ink):
+            return None
+        points = np.asarray(strokes, np.float32)
+        low, high = points.min(axis=0), points.max(axis=0)
+        scale = (BOX - 2 * PEN_RADIUS) / max(float((high - low).max()), 1e-6)
+        (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0)
+        centre = np.array([(left + right) / 2, (top + bottom) / 2])  # where the strokes' centre landed in the input
+        corner = (low + high) / 2 + (-0.5 - centre) / scale
+        return QRectF(float(corner[0]), float(corner[1]), 28 / scale, 28 / scale)
+
+    def _bar_clicked(self, event) -> None:
+        """A click on the chart: explain the digit under it ("why not 7?"); the answer's own bar goes back to it."""
+        digit = round(self.chart.getPlotItem().vb.mapSceneToView(event.scenePos()).x())
+        if 0 <= digit <= 9 and self._prediction is not None:
+            self.inside.set_target(None if digit == self._prediction.digit else digit)
+
+    def _mark_target_bar(self, target: int | None) -> None:
+        if target != self._marked_target:
+            self._marked_target = target
+            self.bars.setOpts(pens=[TARGET_BAR_PEN if digit == target else NO_PEN for digit in range(10)])
+
+    def _inside_toggled(self, shown: bool) -> None:
+        self.inside_area.setVisible(shown)
+        self.inside_area.setMinimumHeight(40)  # at 1024x640 it starts short; drag the splitter up for more
+        QSettings().setValue("draw/inside_view", shown)
+        if not shown:
+            self._show_attribution(None, -1)
 
     # --- devices, models, messages -----------------------------------------------------------
 
@@ -240,6 +302,17 @@ class DrawTab(QWidget):
             self.device_selector.addItem(device_label(device), device)
         self.device_selector.setCurrentIndex(max(0, self.device_selector.findData(self._device)))
         self.device_selector.currentIndexChanged.connect(self._device_chosen)
+        self.inside = InsideView()
+        self.inside.attribution_ready.connect(self._show_attribution)
+        self.chart.scene().sigMouseClicked.connect(self._bar_clicked)
+        shown = QSettings().value("draw/inside_view", True, type=bool)
+        self.inside_toggle = QCheckBox(self.tr("Inside the network"), objectName="insideToggle", checked=shown)
+        self.inside_toggle.setToolTip(self.tr("Feature maps, the layers and why the network answered; hide them for a plain Draw tab."))
+        self.inside_toggle.toggled.connect(self._inside_toggled)
+        self.inside_area = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
+        self.inside_area.setWidget(self.inside)  # scrolls on a small screen rather than making the window too tall
+        self.inside_area.setVisible(shown)
+        self.inside_area.setMinimumHeight(40)  # at 1024x640 it starts short; drag the splitter up for more
         self.timing_label = QLabel("–")
         self.model_label = QLabel(self.tr("loading…"), wordWrap=True)
         self.message_label = QLabel("", wordWrap=True)
@@ -277,9 +350,19 @@ class DrawTab(QWidget):
         left.addLayout(self._build_pen_controls())
         left.addWidget(self.message_label)
 
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 3)
-        layout.addLayout(side, 2)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(side, 2)
+        top = QWidget()
+        top.setLayout(columns)
+        columns.setContentsMargins(0, 0, 0, 0)
+        split = QSplitter(Qt.Orientation.Vertical, childrenCollapsible=False)  # drag to give the inside view more room
+        split.addWidget(top)
+        split.addWidget(self.inside_area)
+        split.setStretchFactor(0, 1)
+        split.setSizes([600, 300])  # in proportion to the height there is; the inside view is ~300 px in full
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
 
     def _build_chart(self) -> pg.PlotWidget:
         chart = pg.PlotWidget(background="w")
@@ -289,7 +372,7 @@ class DrawTab(QWidget):
         chart.setMouseEnabled(x=False, y=False)
         chart.hideButtons()
         chart.setMenuEnabled(False)
-        chart.setMinimumHeight(150)  # the tab fits a 640-pixel-high window, in Chinese too
+        chart.setMinimumHeight(120)  # the tab fits a 640-pixel-high window, in Chinese too
         font = _font(12)
         for name in ("bottom", "left"):
             axis = chart.getAxis(name)
@@ -318,9 +401,11 @@ class DrawTab(QWidget):
         row.addWidget(QLabel(self.tr("Pen:")))
         row.addWidget(pen_slider, 1)
         row.addWidget(pen_value)
-        row.addSpacing(12)
+        row.addSpacing(6)  # small gaps: the row fits a 1024-pixel-wide window
         row.addWidget(undo_button)
         row.addWidget(clear_button)
+        row.addSpacing(6)
+        row.addWidget(self.inside_toggle)
         return row
 
     def _build_actions(self) -> list[QAction]:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QThread, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,11 +36,13 @@ from ..core.devices import available_devices
 from ..core.inference import Classifier
 from ..core.models import architectures
 from ..core.training import OPTIMIZERS, RECIPES, SCHEDULES, TrainConfig
+from .inside_view import mosaic_image, rgb_qimage
 from .language import device_label
 from .train_worker import Outcome, Progress, TrainWorker
 from .training_views import AccuracyPlot, ConfusionMatrixView, LossPlot, MistakesGallery
 
 FULL_TRAIN_SET = 60_000
+FILTERS_WIDTH = 120  # the first layer's filters, live while training
 
 
 def _format_seconds(seconds: float) -> str:
@@ -216,9 +218,15 @@ class TrainTab(QWidget):
         self.accuracy_plot = AccuracyPlot()
         self.confusion_view = ConfusionMatrixView()
         self.gallery = MistakesGallery()
+        self.filters_view = QLabel(objectName="filters", alignment=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.filters_view.setFixedWidth(FILTERS_WIDTH)
+        self.filters_view.setToolTip(self.tr("The first layer's filters as they learn: orange weights positive, blue negative."))
+        filters_box = QGroupBox(self.tr("First layer's filters"))
+        QVBoxLayout(filters_box).addWidget(self.filters_view)
         plots = QHBoxLayout()
         plots.addWidget(self.loss_plot, 3)
         plots.addWidget(self.accuracy_plot, 2)
+        plots.addWidget(filters_box)
 
         confusion_box = QGroupBox(self.tr("Confusion matrix (rows: true digit, columns: what it said)"))
         box_layout = QVBoxLayout(confusion_box)
@@ -415,8 +423,17 @@ class TrainTab(QWidget):
         self.progress_bar.setRange(0, total_steps)
         self.loss_plot.set_total_steps(total_steps)
 
+    def _show_filters(self, filters) -> None:
+        """The first layer's filters side by side, each in its own tile (its input channels stacked)."""
+        image, _, _ = mosaic_image(filters.flatten(0, 1), signed=True, columns=4)
+        factor = max(1, (FILTERS_WIDTH - 10) // image.shape[1])  # whole pixels, so each weight is a sharp square
+        pixmap = QPixmap.fromImage(rgb_qimage(image))
+        self.filters_view.setPixmap(pixmap.scaled(image.shape[1] * factor, image.shape[0] * factor))
+
     def _on_progress(self, progress: Progress) -> None:
         self.loss_plot.add_points(progress.steps, progress.losses)
+        if progress.filters is not None:
+            self._show_filters(progress.filters)
         self.progress_bar.setValue(progress.step)
         worker_config = self.worker.config if self.worker else None
         epochs = worker_config.epochs if worker_config else "?"

@@ -35,6 +35,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..core.checkpoints import Checkpoint
 from ..core.data import DataMissingError, MnistSplit, load_mnist, resolve_data_dir
+from ..core.anatomy import first_filters
 from ..core.models import build_model
 from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
 from .language import error_text
@@ -70,6 +71,7 @@ class Progress:
     total_steps: int
     samples_per_s: float
     elapsed_s: float  # training time, pauses excluded
+    filters: torch.Tensor | None = None  # a CPU copy of the first layer's filters (C, C_in, kH, kW)
 
     @property
     def fraction(self) -> float:
@@ -138,6 +140,7 @@ class TrainWorker(QObject):
         self._pending_losses: list[float] = []
         self._last_emit = 0.0
         self._last_report: BatchReport | None = None
+        self._model: torch.nn.Module | None = None  # the model being trained, for the filters' throttled copy
 
     # -- called from the GUI thread -------------------------------------------------------
     def request_stop(self) -> None:
@@ -190,6 +193,7 @@ class TrainWorker(QObject):
         torch.manual_seed(self.config.seed)
         model = self.initial.build() if self.initial is not None else build_model(self.config.arch)
         hook = model.register_forward_pre_hook(lambda *_: self._check_abort())
+        self._model = model
         try:
             if self.evaluate_only:
                 self._evaluate_only(model, test_data, started)
@@ -293,6 +297,7 @@ class TrainWorker(QObject):
                 total_steps=report.total_steps,
                 samples_per_s=report.samples_per_s,
                 elapsed_s=max(report.elapsed_s - self._paused_s, 1e-9),
+                filters=None if self._model is None else first_filters(self._model),
             )
         )
         self._pending_steps, self._pending_losses = [], []

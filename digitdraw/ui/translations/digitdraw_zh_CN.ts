@@ -55,6 +55,62 @@
         <source>The loss diverged: learning rate {lr:g} is too large. Lower it and press Reset.</source>
         <translation>损失发散了：学习率 {lr:g} 太大。请调小学习率，再按“重置”。</translation>
     </message>
+    <message>
+        <source>saliency</source>
+        <translation>显著图 (saliency)</translation>
+    </message>
+    <message>
+        <source>plain gradient of the digit&apos;s log-probability with respect to each pixel</source>
+        <translation>该数字的对数概率对每个像素的梯度</translation>
+    </message>
+    <message>
+        <source>input-x-gradient</source>
+        <translation>输入×梯度 (input-x-gradient)</translation>
+    </message>
+    <message>
+        <source>gradient times the ink: how much each inked pixel adds</source>
+        <translation>梯度乘以笔迹：每个有墨迹的像素贡献了多少</translation>
+    </message>
+    <message>
+        <source>integrated-gradients</source>
+        <translation>积分梯度 (integrated-gradients)</translation>
+    </message>
+    <message>
+        <source>gradients summed along {steps} steps from a blank page to the drawing</source>
+        <translation>从空白图像到手写图像分 {steps} 步累加的梯度</translation>
+    </message>
+    <message>
+        <source>occlusion</source>
+        <translation>遮挡 (occlusion)</translation>
+    </message>
+    <message>
+        <source>how much the answer drops when a {window}x{window} patch is blanked out</source>
+        <translation>遮住一块 {window}×{window} 的区域后，答案的概率下降了多少</translation>
+    </message>
+    <message>
+        <source>unknown method {method!r} (known: {known})</source>
+        <translation>未知的方法 {method!r}（可选：{known}）</translation>
+    </message>
+    <message>
+        <source>{method} needs gradients and this model cannot give them (an int8 quantized model?): {reason}. Try {gradient_free}, which needs only the network&apos;s answers.</source>
+        <translation>{method} 需要梯度，而这个模型给不出梯度（是 int8 量化模型吗？）：{reason}。请试试 {gradient_free}，它只需要网络的输出。</translation>
+    </message>
+    <message>
+        <source>{method} failed on this model: {reason}</source>
+        <translation>{method} 在这个模型上失败了：{reason}</translation>
+    </message>
+    <message>
+        <source>attributions need Captum, which is not installed: pip install captum</source>
+        <translation>归因分析需要 Captum，但它没有安装：pip install captum</translation>
+    </message>
+    <message>
+        <source>{targets} targets for {count} images</source>
+        <translation>{count} 张图像却有 {targets} 个目标</translation>
+    </message>
+    <message>
+        <source>target digit must be 0 to 9, not {targets}</source>
+        <translation>目标数字必须是 0 到 9，而不是 {targets}</translation>
+    </message>
 </context>
 <context>
     <name>AccuracyPlot</name>
@@ -183,6 +239,14 @@
         <translation>网络接收到的 28×28 图像（已放大）</translation>
     </message>
     <message>
+        <source>Inside the network</source>
+        <translation>网络内部</translation>
+    </message>
+    <message>
+        <source>Feature maps, the layers and why the network answered; hide them for a plain Draw tab.</source>
+        <translation>特征图、各层结构以及网络为什么这样回答；隐藏后就是简洁的手写识别页。</translation>
+    </message>
+    <message>
         <source>loading…</source>
         <translation>加载中…</translation>
     </message>
@@ -265,6 +329,41 @@
     <message>
         <source>Load a model</source>
         <translation>加载模型</translation>
+    </message>
+</context>
+<context>
+    <name>InsideView</name>
+    <message>
+        <source>Input {0}</source>
+        <translation>输入 {0}</translation>
+    </message>
+    <message>
+        <source>This model cannot be drawn: {0}</source>
+        <translation>无法画出这个模型：{0}</translation>
+    </message>
+    <message>
+        <source>Block {0} ({1}): {2} maps of {3}×{4}</source>
+        <translation>第 {0} 块（{1}）：{2} 张 {3}×{4} 的特征图</translation>
+    </message>
+    <message>
+        <source>Why {0}? Orange pixels pushed towards {0}, blue ones away. Click a bar to ask about another digit.</source>
+        <translation>为什么是 {0}？橙色像素把答案推向 {0}，蓝色像素则推离它。点击一根柱子，看看换成另一个数字会怎样。</translation>
+    </message>
+    <message>
+        <source>Map {0} of {1} and the filter that made it ({2} weights; orange positive, blue negative)</source>
+        <translation>第 {0} 张特征图（共 {1} 张）以及生成它的卷积核（{2} 个权重；橙色为正，蓝色为负）</translation>
+    </message>
+    <message>
+        <source>Map {0} of {1}</source>
+        <translation>第 {0} 张特征图（共 {1} 张）</translation>
+    </message>
+    <message>
+        <source>Point at a map to see it enlarged with the filter that made it.</source>
+        <translation>把鼠标指向一张特征图，就能放大看到它和生成它的卷积核。</translation>
+    </message>
+    <message>
+        <source>Why this answer, by:</source>
+        <translation>解释这个答案的方法：</translation>
     </message>
 </context>
 <context>
@@ -677,6 +776,14 @@ Right click a point: remove it</source>
     <message>
         <source>&lt;b&gt;Loss&lt;/b&gt;: how wrong the network is on each batch of training digits; it should fall.&lt;br&gt;&lt;b&gt;Test accuracy&lt;/b&gt;: the share of 10,000 digits it never trained on that it reads right.&lt;br&gt;&lt;b&gt;Confusion matrix&lt;/b&gt;: which digits it mistakes for which.</source>
         <translation>&lt;b&gt;损失&lt;/b&gt;：网络在每批训练数字上错得多厉害，应当下降。&lt;br&gt;&lt;b&gt;测试准确率&lt;/b&gt;：没训练过的 10,000 个数字里认对的比例。&lt;br&gt;&lt;b&gt;混淆矩阵&lt;/b&gt;：哪个数字被错认成了哪个。</translation>
+    </message>
+    <message>
+        <source>The first layer&apos;s filters as they learn: orange weights positive, blue negative.</source>
+        <translation>第一层卷积核在学习中的变化：橙色权重为正，蓝色为负。</translation>
+    </message>
+    <message>
+        <source>First layer&apos;s filters</source>
+        <translation>第一层卷积核</translation>
     </message>
     <message>
         <source>Confusion matrix (rows: true digit, columns: what it said)</source>
