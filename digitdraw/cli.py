@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--seed", type=int)
     train.set_defaults(run=_run_train)
-
+    _add_learn_parser(commands)
     _add_explain_parser(commands)
     return parser
 
@@ -199,6 +199,62 @@ class _TerminalProgress:
 
     def finish(self) -> None:
         sys.stderr.write("\n")
+
+
+def _add_learn_parser(commands) -> None:
+    learn = commands.add_parser(
+        "learn", help=_("fine-tune a model to your handwriting (an ImageFolder of digit pictures)")
+    )
+    learn.add_argument("--samples", help=_("folder with sub-folders 0 to 9 of digit pictures (default: your personal set)"))
+    learn.add_argument("--model", help=_("checkpoint to start from (default: your personal model, else the shipped one)"))
+    learn.add_argument("--out", help=_("checkpoint to write (default: your personal model, loaded by the app at start)"))
+    learn.add_argument("--data-dir", dest="learn_data_dir", help=_("folder holding MNIST/raw"))
+    learn.add_argument("--steps", type=int, help=_("training steps of 128 pictures each (default: 150)"))
+    learn.set_defaults(run=_run_learn)
+
+
+def _run_learn(args) -> int:
+    from .core.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
+    from .core.data import DataMissingError, load_mnist
+    from .core.inference import default_model_path
+    from .core.personal import FineTuneSettings, PersonalSet, SamplesError, fine_tune, load_samples, personal_model_path
+    from .core.training import TrainingError
+
+    started = time.perf_counter()
+    personal_model = personal_model_path()
+    model_path = Path(args.model) if args.model else personal_model if personal_model.is_file() else default_model_path()
+    out = Path(args.out) if args.out else personal_model
+    settings = FineTuneSettings() if args.steps is None else FineTuneSettings(steps=args.steps)
+    try:
+        settings.validate()
+        samples = load_samples(args.samples) if args.samples else load_samples(PersonalSet().root)
+        for message in samples.skipped:
+            print(f"digitdraw learn: {message}", file=sys.stderr)
+        checkpoint = load_checkpoint(model_path)
+        print(_("Learning from {count} drawings, starting from {model} …").format(count=len(samples), model=model_path),
+              file=sys.stderr)
+        train_data, test_data = load_mnist(args.learn_data_dir or args.data_dir)
+        progress = _TerminalProgress()
+        result = fine_tune(checkpoint, samples.images, train_data, test_data, settings, on_batch=progress.batch)
+        progress.finish()
+    except (SamplesError, CheckpointError, ValueError, DataMissingError, TrainingError) as exc:
+        print(f"digitdraw learn: {_error_text(exc)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\n" + _("digitdraw learn: interrupted, nothing saved"), file=sys.stderr)
+        return 130
+    saved = save_checkpoint(result.checkpoint, out)
+    summary = {
+        "samples": result.samples,
+        "samples_accuracy_before": round(result.samples_accuracy_before, 4),
+        "samples_accuracy_after": round(result.samples_accuracy_after, 4),
+        "mnist_accuracy_before": round(result.mnist_accuracy_before, 4),
+        "mnist_accuracy_after": round(result.mnist_accuracy_after, 4),
+        "seconds": round(time.perf_counter() - started, 2),
+        "out": str(saved),
+    }
+    print(json.dumps(summary))
+    return 0
 
 
 def _add_explain_parser(commands) -> None:

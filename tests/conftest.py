@@ -28,6 +28,13 @@ def isolated_settings(tmp_path_factory, request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """Every test gets its own per-user data folder (personal set, personal model)."""
+    monkeypatch.setenv("DIGITDRAW_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
 @pytest.fixture(scope="session")
 def mnist():
     """(train, test) MNIST splits as tensors, loaded once per test session (downloaded if need be)."""

@@ -13,6 +13,7 @@ import pickle
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 import torch
 from torch import nn
@@ -72,17 +73,22 @@ def save_checkpoint(checkpoint: Checkpoint, path: str | os.PathLike) -> Path:
     """Write ``checkpoint`` atomically: a temporary file in the same folder, then ``os.replace``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, lambda file: torch.save(checkpoint.to_dict(), file))
+    return path
+
+
+def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Call ``write`` on a new hidden temporary file beside ``path``, then move it into place with ``os.replace``."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")  # same folder, so os.replace is atomic
     try:
         with open(tmp, "xb") as file:
-            torch.save(checkpoint.to_dict(), file)
+            write(file)
             file.flush()
             os.fsync(file.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return path
 
 
 def load_checkpoint(path: str | os.PathLike) -> Checkpoint:

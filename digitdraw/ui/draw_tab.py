@@ -35,6 +35,7 @@ from ..core.preprocess import BOX, PEN_RADIUS, image_to_image, strokes_to_image
 from .canvas import Canvas
 from .inside_view import InsideView
 from .language import device_label, error_text
+from .personal_panel import PersonalPanel
 
 SETTLE_MS = 30  # predict this long after the last change
 MOVING_INTERVAL_S = 0.05  # and at most this often while the pen is moving
@@ -48,7 +49,7 @@ CANVAS_OVERLAY_OPACITY = 0.45  # the attribution shows faintly over the drawing
 class DrawTab(QWidget):
     """Canvas on the left; the network's answer, its input and the controls on the right."""
 
-    def __init__(self, parent=None):
+    def __init__(self, data_dir=None, parent=None):
         super().__init__(parent)
         self.setFont(_font(11))  # readable on a projector
         self.setAcceptDrops(True)
@@ -58,13 +59,13 @@ class DrawTab(QWidget):
         self._marked_target: int | None = None
         self._device = self._remembered_device()
         self._last_prediction_at = 0.0
-        self._build()
+        self._build(data_dir)
         self._timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._timer.timeout.connect(self.predict_now)
         self.canvas.strokes_changed.connect(self._strokes_changed)
         self._actions = self._build_actions()
         try:
-            self.set_classifier(Classifier.load())
+            self.set_classifier(self.personal.startup_classifier())
         except (CheckpointError, ValueError, OSError) as exc:
             self._show_model_error(self.tr("The shipped model could not be loaded: {0}").format(exc))
         self._show_prediction(None, None)
@@ -87,6 +88,7 @@ class DrawTab(QWidget):
 
     def shutdown(self) -> None:
         self._timer.stop()
+        self.personal.shutdown()
         self.inside.shutdown()
 
     # --- actions that take a path (the menu asks for it with a dialog) -----------------------
@@ -282,8 +284,10 @@ class DrawTab(QWidget):
 
     # --- building the widgets ----------------------------------------------------------------
 
-    def _build(self) -> None:
+    def _build(self, data_dir) -> None:
         self.canvas = Canvas()
+        self.personal = PersonalPanel(self.canvas, lambda: self.classifier, data_dir)
+        self.personal.model_changed.connect(self.set_classifier)
         self.prediction_label = QLabel("–", objectName="predictionLabel", alignment=Qt.AlignmentFlag.AlignCenter)
         self.prediction_label.setFont(_font(100, bold=True))
         self.prediction_label.setMinimumWidth(150)
@@ -348,6 +352,7 @@ class DrawTab(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.canvas, 1)
         left.addLayout(self._build_pen_controls())
+        left.addWidget(self.personal)
         left.addWidget(self.message_label)
 
         columns = QHBoxLayout()

@@ -29,7 +29,7 @@ class MainWindow(QMainWindow):
     def __init__(self, data_dir: str | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("digitdraw — deep learning you can touch"))
-        self.draw_tab = DrawTab()
+        self.draw_tab = DrawTab(data_dir=data_dir)
         self.train_tab = TrainTab(data_dir=data_dir)
         self.regression_tab = RegressionTab()
         self.tabs = QTabWidget(objectName="tabs")

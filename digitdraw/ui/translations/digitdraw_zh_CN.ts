@@ -332,6 +332,21 @@
     </message>
 </context>
 <context>
+    <name>FineTuneWorker</name>
+    <message>
+        <source>Reading your drawings…</source>
+        <translation>正在读取你的手写数字…</translation>
+    </message>
+    <message>
+        <source>Only {0} of your drawings could be read; at least {1} are needed.</source>
+        <translation>你的手写数字中只有 {0} 个能读取；至少需要 {1} 个。</translation>
+    </message>
+    <message>
+        <source>Learning from your {0} drawings, mixed with MNIST…</source>
+        <translation>正在学习你的 {0} 个手写数字（混合 MNIST 数据）…</translation>
+    </message>
+</context>
+<context>
     <name>InsideView</name>
     <message>
         <source>Input {0}</source>
@@ -453,6 +468,144 @@
     <message>
         <source>This is a {0}; the network said {1}.</source>
         <translation>这是 {0}，网络却认成了 {1}。</translation>
+    </message>
+</context>
+<context>
+    <name>PersonalPanel</name>
+    <message>
+        <source>Your personal model could not be loaded, so the shipped one is used: {0}</source>
+        <translation>无法加载你的个人模型，已改用自带的模型：{0}</translation>
+    </message>
+    <message>
+        <source>Using the model tuned to your handwriting.</source>
+        <translation>正在使用针对你的笔迹微调过的模型。</translation>
+    </message>
+    <message>
+        <source>Draw a digit first, then press the digit it is.</source>
+        <translation>请先写一个数字，再按下它对应的数字。</translation>
+    </message>
+    <message>
+        <source>Could not save the drawing: {0}</source>
+        <translation>无法保存这个手写数字：{0}</translation>
+    </message>
+    <message>
+        <source>Saved as a {0} ({1}). Your set holds {2} drawings.</source>
+        <translation>已保存为 {0}（{1}）。你的数据集中现有 {2} 个手写数字。</translation>
+    </message>
+    <message>
+        <source>Fine-tune the model on your {0} drawings, mixed with MNIST.</source>
+        <translation>用你的 {0} 个手写数字（混合 MNIST 数据）微调模型。</translation>
+    </message>
+    <message>
+        <source>Learning needs at least {0} drawings; your set holds {1}. Draw a digit and press its key or button to add one.</source>
+        <translation>学习至少需要 {0} 个手写数字；你的数据集中现有 {1} 个。写一个数字，再按它对应的按键或按钮即可添加。</translation>
+    </message>
+    <message>
+        <source>The shipped model could not be loaded: {0}</source>
+        <translation>无法加载自带的模型：{0}</translation>
+    </message>
+    <message>
+        <source>Could not remove your personal model: {0}</source>
+        <translation>无法删除你的个人模型：{0}</translation>
+    </message>
+    <message>
+        <source>Back to the shipped model. Your drawings are kept: learn again any time.</source>
+        <translation>已换回自带的模型。你的手写数字都还在，随时可以重新学习。</translation>
+    </message>
+    <message>
+        <source>{0:,.0f} images/s · {1:.0f} s left</source>
+        <translation>每秒 {0:,.0f} 张图像 · 还剩 {1:.0f} 秒</translation>
+    </message>
+    <message>
+        <source>Learning stopped; the model is unchanged.</source>
+        <translation>学习已停止；模型没有改变。</translation>
+    </message>
+    <message>
+        <source>Your drawings read right: {0:.0%} → {1:.0%} · MNIST test: {2:.2%} → {3:.2%} · {4:.0f} s</source>
+        <translation>你的手写数字认对率：{0:.0%} → {1:.0%} · MNIST 测试集：{2:.2%} → {3:.2%} · 用时 {4:.0f} 秒</translation>
+    </message>
+    <message>
+        <source>The tuned model is in use but could not be saved: {0}</source>
+        <translation>微调后的模型已在使用，但无法保存：{0}</translation>
+    </message>
+    <message>
+        <source>The Draw tab now reads with the model tuned to your hand (saved, used at the next start).</source>
+        <translation>手写识别页现在使用针对你的笔迹微调过的模型（已保存，下次启动时也会使用）。</translation>
+    </message>
+    <message>
+        <source>That was a:</source>
+        <translation>刚才写的是：</translation>
+    </message>
+    <message>
+        <source>saved:</source>
+        <translation>已保存：</translation>
+    </message>
+    <message>
+        <source>Save the drawing as a {0} in your personal set (or press {0} on the canvas).</source>
+        <translation>把这个手写数字作为 {0} 存入你的个人数据集（也可以在画布上按 {0} 键）。</translation>
+    </message>
+    <message>
+        <source>Learn my handwriting</source>
+        <translation>学习我的笔迹</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>See, remove or clear the drawings of your personal set.</source>
+        <translation>查看、删除或清空你个人数据集里的手写数字。</translation>
+    </message>
+    <message>
+        <source>Use the shipped model</source>
+        <translation>使用自带的模型</translation>
+    </message>
+    <message>
+        <source>Go back to the model digitdraw ships with, now and at the next start.</source>
+        <translation>换回 digitdraw 自带的模型，现在和下次启动时都生效。</translation>
+    </message>
+</context>
+<context>
+    <name>PersonalSetDialog</name>
+    <message>
+        <source>Your handwriting</source>
+        <translation>你的笔迹</translation>
+    </message>
+    <message>
+        <source>All digits</source>
+        <translation>所有数字</translation>
+    </message>
+    <message>
+        <source>Only {0}</source>
+        <translation>只看 {0}</translation>
+    </message>
+    <message>
+        <source>Remove selected</source>
+        <translation>删除所选</translation>
+    </message>
+    <message>
+        <source>Clear all…</source>
+        <translation>全部清空…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>{0} drawings</source>
+        <translation>{0} 个手写数字</translation>
+    </message>
+    <message>
+        <source>Clear your handwriting</source>
+        <translation>清空你的笔迹</translation>
+    </message>
+    <message>
+        <source>Delete all {0} drawings of your personal set?</source>
+        <translation>删除你个人数据集中的全部 {0} 个手写数字吗？</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,382 @@
+"""Corrections that teach the network your hand: the row under the Draw tab's canvas.
+
+A digit button (or a digit key while the canvas has the focus) stores what is drawn as that digit
+in the personal set and clears the canvas. *Learn my handwriting* fine-tunes the Draw tab's model
+on the set in a :class:`FineTuneWorker` (the Train tab's worker, running
+:func:`digitdraw.core.personal.fine_tune`) on its own ``QThread``; the tuned model replaces the
+Draw tab's and is saved as the personal model, which the app loads at the next start.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QBuffer, QIODevice, QSize, Qt, QThread, Signal
+from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.checkpoints import CheckpointError, save_checkpoint
+from ..core.inference import Classifier
+from ..core.personal import MIN_SAMPLES, FineTuneResult, FineTuneSettings, PersonalSet, fine_tune, personal_model_path
+from ..core.training import TrainConfig
+from .canvas import Canvas
+from .train_worker import Progress, TrainWorker
+
+THUMBNAIL_SIZE = 72
+
+
+class FineTuneWorker(TrainWorker):
+    """The Train tab's worker, running a personal fine-tune instead of a training run.
+
+    It keeps everything of :class:`TrainWorker` (MNIST read once, throttled progress, stop and
+    abort) and emits a :class:`~digitdraw.core.personal.FineTuneResult` from ``finished``.
+    """
+
+    def __init__(self, personal_set: PersonalSet, classifier: Classifier, settings: FineTuneSettings, data_dir=None,
+                 *, test_subset: int | None = None):
+        config = TrainConfig(arch=classifier.arch, epochs=1, batch_size=settings.batch_size, lr=settings.lr,
+                             device=settings.device, seed=settings.seed)
+        super().__init__(config, data_dir, test_subset=test_subset, initial=classifier.checkpoint)
+        self.personal_set = personal_set
+        self.settings = settings
+
+    def _train(self, model, train_data, test_data, started: float) -> None:
+        self.status.emit(self.tr("Reading your drawings…"))
+        samples = self.personal_set.load()
+        if len(samples) < MIN_SAMPLES:
+            self.failed.emit(self.tr("Only {0} of your drawings could be read; at least {1} are needed.")
+                             .format(len(samples), MIN_SAMPLES))
+            return
+        self.started_training.emit(self.settings.steps)
+        self.status.emit(self.tr("Learning from your {0} drawings, mixed with MNIST…").format(len(samples)))
+        result = fine_tune(self.initial, samples.images, train_data, test_data, self.settings, model=model,
+                           on_batch=self._on_batch, on_eval=self._on_eval, should_stop=self._should_stop)
+        self._flush()
+        self.finished.emit(result)
+
+
+class PersonalPanel(QWidget):
+    """Digit buttons with the count of each, and learning from them; lives under the canvas."""
+
+    model_changed = Signal(object)  # a Classifier: the tuned model, or the shipped one again
+
+    def __init__(self, canvas: Canvas, current_classifier: Callable[[], Classifier | None], data_dir=None,
+                 personal_set: PersonalSet | None = None, parent=None):
+        super().__init__(parent)
+        self.canvas = canvas
+        self.current_classifier = current_classifier
+        self.data_dir = data_dir
+        self.personal_set = personal_set or PersonalSet()
+        self.settings = FineTuneSettings()
+        self.test_subset: int | None = None  # tests test on fewer MNIST digits
+        self.worker: FineTuneWorker | None = None
+        self.thread: QThread | None = None
+        self.result: FineTuneResult | None = None
+        self._started_at = 0.0
+        self._build()
+        for digit in range(10):  # Qt matches the keypad's digits to these too
+            shortcut = QShortcut(QKeySequence(str(digit)), canvas, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda d=digit: self.store(d))
+        self.refresh_counts()
+
+    # --- the personal model at start-up ------------------------------------------------------
+
+    def startup_classifier(self) -> Classifier:
+        """The personal model if there is a usable one, else the shipped model (which may raise)."""
+        path = personal_model_path()
+        if path.is_file():
+            try:
+                classifier = Classifier.load(path)
+            except (CheckpointError, ValueError, OSError) as exc:
+                self._show(self.tr("Your personal model could not be loaded, so the shipped one is used: {0}").format(exc),
+                           error=True)
+            else:
+                self._show(self.tr("Using the model tuned to your handwriting."))
+                return classifier
+        return Classifier.load()
+
+    # --- corrections -------------------------------------------------------------------------
+
+    def store(self, digit: int) -> bool:
+        """Save what the canvas shows as ``digit`` in the personal set and clear the canvas."""
+        strokes = self.canvas.strokes()
+        if not strokes and self.canvas.picture() is None:
+            self._show(self.tr("Draw a digit first, then press the digit it is."), error=True)
+            return False
+        try:
+            path = self.personal_set.add(digit, _png_bytes(self.canvas), strokes or None, self.canvas.area_size())
+        except OSError as exc:
+            self._show(self.tr("Could not save the drawing: {0}").format(exc), error=True)
+            return False
+        self.canvas.clear()
+        self.refresh_counts()
+        self._show(self.tr("Saved as a {0} ({1}). Your set holds {2} drawings.")
+                   .format(digit, path.name, sum(self.personal_set.counts())))
+        return True
+
+    def refresh_counts(self) -> None:
+        counts = self.personal_set.counts()
+        for label, count in zip(self.count_labels, counts):
+            label.setText(str(count))
+        self.learn_button.setToolTip(self.tr("Fine-tune the model on your {0} drawings, mixed with MNIST.")
+                                     .format(sum(counts)))
+        self.shipped_button.setEnabled(personal_model_path().is_file() and not self.is_running)
+
+    # --- learning ----------------------------------------------------------------------------
+
+    @property
+    def is_running(self) -> bool:
+        return self.thread is not None
+
+    def learn(self) -> bool:
+        """Fine-tune the current model on the personal set in the background; False if it cannot start."""
+        classifier = self.current_classifier()
+        drawings = sum(self.personal_set.counts())
+        if self.is_running or classifier is None:
+            return False
+        if drawings < MIN_SAMPLES:
+            self._show(self.tr("Learning needs at least {0} drawings; your set holds {1}. Draw a digit and press "
+                               "its key or button to add one.").format(MIN_SAMPLES, drawings), error=True)
+            return False
+        settings = replace(self.settings, device=classifier.device)
+        worker = FineTuneWorker(self.personal_set, classifier, settings, self.data_dir, test_subset=self.test_subset)
+        thread = QThread()
+        thread.setObjectName("digitdraw-fine-tune")
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        queued = Qt.ConnectionType.QueuedConnection  # these slots touch widgets: they run in the GUI thread
+        worker.status.connect(self._show, queued)
+        worker.started_training.connect(self.progress_bar.setMaximum, queued)
+        worker.progress.connect(self._on_progress, queued)
+        worker.finished.connect(self._on_finished, queued)
+        worker.failed.connect(lambda text: self._show(text, error=True), queued)
+        worker.done.connect(thread.quit)
+        thread.finished.connect(self._on_thread_finished, queued)
+        self.worker, self.thread, self.result = worker, thread, None
+        self._started_at = time.perf_counter()
+        self._set_running(True)
+        thread.start()
+        return True
+
+    def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.request_stop()
+
+    def shutdown(self) -> None:
+        """End a run at once and wait for its thread (the window is closing)."""
+        if self.worker is not None:
+            self.worker.abort()
+        if self.thread is not None:
+            self.thread.quit()
+            self.thread.wait()
+
+    def use_shipped_model(self) -> None:
+        """Go back to the shipped model, now and at the next start (the personal set is kept)."""
+        try:
+            classifier = Classifier.load()
+        except (CheckpointError, ValueError, OSError) as exc:
+            self._show(self.tr("The shipped model could not be loaded: {0}").format(exc), error=True)
+            return
+        try:
+            personal_model_path().unlink(missing_ok=True)
+        except OSError as exc:
+            self._show(self.tr("Could not remove your personal model: {0}").format(exc), error=True)
+        else:
+            self._show(self.tr("Back to the shipped model. Your drawings are kept: learn again any time."))
+        self.model_changed.emit(classifier)
+        self.refresh_counts()
+
+    def _on_progress(self, progress: Progress) -> None:
+        self.progress_bar.setValue(progress.step)
+        self.progress_label.setText(self.tr("{0:,.0f} images/s · {1:.0f} s left")
+                                    .format(progress.samples_per_s, max(0.0, progress.eta_s)))
+
+    def _on_finished(self, result: FineTuneResult) -> None:
+        self.result = result
+        if result.training.status not in ("finished", "target_reached") or result.mnist_accuracy_after is None:
+            self._show(self.tr("Learning stopped; the model is unchanged."))
+            return
+        self.progress_bar.setValue(self.progress_bar.maximum())
+        self.result_label.setText(
+            self.tr("Your drawings read right: {0:.0%} → {1:.0%} · MNIST test: {2:.2%} → {3:.2%} · {4:.0f} s").format(
+                result.samples_accuracy_before, result.samples_accuracy_after, result.mnist_accuracy_before,
+                result.mnist_accuracy_after, time.perf_counter() - self._started_at)
+        )
+        path = personal_model_path()
+        try:
+            save_checkpoint(result.checkpoint, path)
+        except OSError as exc:
+            self._show(self.tr("The tuned model is in use but could not be saved: {0}").format(exc), error=True)
+            source = None
+        else:
+            self._show(self.tr("The Draw tab now reads with the model tuned to your hand (saved, used at the next start)."))
+            source = str(path)
+        self.model_changed.emit(Classifier(result.checkpoint, self.worker.settings.device if self.worker else "cpu",
+                                           source=source))
+
+    def _on_thread_finished(self) -> None:
+        thread, worker = self.thread, self.worker
+        if thread is not None:
+            thread.wait()
+        self.thread = self.worker = None
+        self._set_running(False)
+        del thread, worker
+
+    def _set_running(self, running: bool) -> None:
+        self.learn_button.setEnabled(not running)
+        self.stop_button.setVisible(running)
+        self.progress_bar.setVisible(running)
+        self.progress_label.setVisible(running)
+        self.browse_button.setEnabled(not running)
+        if running:
+            self.progress_bar.setRange(0, self.settings.steps)
+            self.progress_bar.setValue(0)
+            self.progress_label.setText("")
+        self.refresh_counts()
+
+    # --- browsing ----------------------------------------------------------------------------
+
+    def browse(self) -> None:
+        PersonalSetDialog(self.personal_set, self).exec()
+        self.refresh_counts()
+
+    # --- widgets -----------------------------------------------------------------------------
+
+    def _show(self, text: str, error: bool = False) -> None:
+        self.status_label.setStyleSheet("color: #b3261e;" if error else "color: #444;")
+        self.status_label.setText(text)
+
+    def _build(self) -> None:
+        digits = QGridLayout()
+        digits.setHorizontalSpacing(4)
+        digits.setVerticalSpacing(0)
+        digits.addWidget(QLabel(self.tr("That was a:")), 0, 0)
+        digits.addWidget(QLabel(self.tr("saved:")), 1, 0)
+        self.digit_buttons, self.count_labels = [], []
+        for digit in range(10):
+            button = QPushButton(str(digit), objectName=f"correct{digit}")
+            button.setToolTip(self.tr("Save the drawing as a {0} in your personal set (or press {0} on the canvas).")
+                              .format(digit))
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the canvas keeps the focus, so keys keep working
+            button.setMinimumWidth(30)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.clicked.connect(lambda _=False, d=digit: self.store(d))
+            count = QLabel("0", alignment=Qt.AlignmentFlag.AlignCenter)
+            count.setStyleSheet("color: #666;")
+            digits.addWidget(button, 0, digit + 1)
+            digits.addWidget(count, 1, digit + 1)
+            self.digit_buttons.append(button)
+            self.count_labels.append(count)
+        self.learn_button = QPushButton(self.tr("Learn my handwriting"), objectName="learnButton")
+        self.learn_button.clicked.connect(self.learn)
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.stop_button.clicked.connect(self.stop)
+        self.browse_button = QPushButton(self.tr("Browse…"))
+        self.browse_button.setToolTip(self.tr("See, remove or clear the drawings of your personal set."))
+        self.browse_button.clicked.connect(self.browse)
+        self.shipped_button = QPushButton(self.tr("Use the shipped model"))
+        self.shipped_button.setToolTip(self.tr("Go back to the model digitdraw ships with, now and at the next start."))
+        self.shipped_button.clicked.connect(self.use_shipped_model)
+        self.progress_bar = QProgressBar()
+        self.progress_label = QLabel("")
+        actions = QHBoxLayout()
+        for widget in (self.learn_button, self.stop_button, self.progress_bar, self.progress_label):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        actions.addWidget(self.browse_button)
+        actions.addWidget(self.shipped_button)
+        self.result_label = QLabel("", objectName="learnResult", wordWrap=True)
+        self.result_label.setStyleSheet("font-weight: bold;")
+        self.status_label = QLabel("", wordWrap=True)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(digits)
+        layout.addLayout(actions)
+        layout.addWidget(self.result_label)
+        layout.addWidget(self.status_label)
+        self._set_running(False)
+
+
+class PersonalSetDialog(QDialog):
+    """Thumbnails of the personal set, one digit or all; remove the selected ones, or clear everything."""
+
+    def __init__(self, personal_set: PersonalSet, parent=None):
+        super().__init__(parent)
+        self.personal_set = personal_set
+        self.setWindowTitle(self.tr("Your handwriting"))
+        self.filter = QComboBox()
+        self.filter.addItem(self.tr("All digits"), None)
+        for digit in range(10):
+            self.filter.addItem(self.tr("Only {0}").format(digit), digit)
+        self.filter.currentIndexChanged.connect(self.reload)
+        self.list = QListWidget(viewMode=QListWidget.ViewMode.IconMode, resizeMode=QListWidget.ResizeMode.Adjust)
+        self.list.setIconSize(QSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+        self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+        self.summary = QLabel("")
+        remove = QPushButton(self.tr("Remove selected"))
+        remove.clicked.connect(self.remove_selected)
+        clear = QPushButton(self.tr("Clear all…"))
+        clear.clicked.connect(self.ask_clear)
+        close = QPushButton(self.tr("Close"))
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.filter)
+        buttons.addWidget(self.summary, 1)
+        for button in (remove, clear, close):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        self.resize(720, 480)
+        self.reload()
+
+    def reload(self) -> None:
+        self.list.clear()
+        pictures = self.personal_set.pictures(self.filter.currentData())
+        for path in pictures:
+            pixmap = QPixmap(str(path))
+            item = QListWidgetItem(QIcon(pixmap.scaled(THUMBNAIL_SIZE, THUMBNAIL_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                                       Qt.TransformationMode.SmoothTransformation)), path.parent.name)
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            item.setToolTip(str(path))
+            self.list.addItem(item)
+        self.summary.setText(self.tr("{0} drawings").format(len(pictures)))
+
+    def remove_selected(self) -> None:
+        for item in self.list.selectedItems():
+            self.personal_set.remove(Path(item.data(Qt.ItemDataRole.UserRole)))
+        self.reload()
+
+    def ask_clear(self) -> None:
+        answer = QMessageBox.question(self, self.tr("Clear your handwriting"),
+                                      self.tr("Delete all {0} drawings of your personal set?")
+                                      .format(sum(self.personal_set.counts())))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.personal_set.clear()
+            self.reload()
+
+
+def _png_bytes(canvas: Canvas) -> bytes:
+    """What the canvas shows, as PNG file contents."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    canvas.drawing_image().save(buffer, "PNG")
+    return bytes(buffer.data())
