@@ -394,10 +394,12 @@ class DrawTab(QWidget):
         pen_value = QLabel(self.tr("{0} px").format(pen_slider.value()))
         pen_slider.valueChanged.connect(self.canvas.set_pen_width)
         pen_slider.valueChanged.connect(lambda value: pen_value.setText(self.tr("{0} px").format(value)))
+        pen_slider.setMinimumWidth(60)
         self.pen_slider = pen_slider
-        undo_button = QPushButton(self.tr("Undo (Ctrl+Z)"))
+        # Short names, shortcuts in the tooltips: the row fits beside the side column at 1024 pixels wide.
+        undo_button = QPushButton(self.tr("Undo"), toolTip=self.tr("Undo the last stroke (Ctrl+Z)"))
         undo_button.clicked.connect(self.canvas.undo)
-        clear_button = QPushButton(self.tr("Clear (Esc)"))
+        clear_button = QPushButton(self.tr("Clear"), toolTip=self.tr("Clear the drawing (Esc)"))
         clear_button.clicked.connect(self.canvas.clear)
         for keys, slot in ((QKeySequence(Qt.Key.Key_Escape), self.canvas.clear), (QKeySequence.StandardKey.Undo, self.canvas.undo)):
             shortcut = QShortcut(keys, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)

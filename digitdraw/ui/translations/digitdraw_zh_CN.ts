@@ -283,12 +283,20 @@
         <translation>{0} 像素</translation>
     </message>
     <message>
-        <source>Undo (Ctrl+Z)</source>
-        <translation>撤销 (Ctrl+Z)</translation>
+        <source>Undo</source>
+        <translation>撤销</translation>
     </message>
     <message>
-        <source>Clear (Esc)</source>
-        <translation>清空 (Esc)</translation>
+        <source>Undo the last stroke (Ctrl+Z)</source>
+        <translation>撤销上一笔 (Ctrl+Z)</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <source>Clear the drawing (Esc)</source>
+        <translation>清空画布 (Esc)</translation>
     </message>
     <message>
         <source>Pen:</source>
