@@ -22,7 +22,7 @@ _ = gettext.gettext
 def _error_text(error: BaseException) -> str:
     """An error's message in the terminal's language (core's :class:`UserMessage` templates are translated)."""
     if isinstance(error, UserMessage):
-        return _(error.template).format(**error.values)
+        return error.fill(_(error.template))
     return str(error)
 
 

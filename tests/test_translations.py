@@ -253,7 +253,7 @@ def test_the_language_menu_remembers_the_choice_for_the_next_start(speak, window
 
     win.language_actions["en"].trigger()
     assert chosen_language() == "en" and len(said) == 1, "English is already spoken: nothing to announce"
-    assert MainWindow().language_actions["en"].isChecked()
+    assert window(*DEFAULT_SIZE).language_actions["en"].isChecked(), "the next window shows the choice"
 
 
 def test_the_translations_ship_in_the_package():

@@ -18,6 +18,7 @@ from typing import BinaryIO, Callable
 import torch
 from torch import nn
 
+from .messages import UserMessage, translatable
 from .models import build_model
 
 FORMAT = "digitdraw-checkpoint"
@@ -25,7 +26,7 @@ FORMAT_VERSION = 1
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 
 
-class CheckpointError(Exception):
+class CheckpointError(UserMessage):
     """A file that is not a usable digitdraw checkpoint."""
 
 
@@ -53,7 +54,8 @@ class Checkpoint:
         try:
             model.load_state_dict(self.state_dict)
         except RuntimeError as exc:
-            raise CheckpointError(f"weights do not fit architecture {self.arch!r}: {exc}") from None
+            raise CheckpointError(translatable("weights do not fit architecture {arch!r}: {reason}"), arch=self.arch,
+                                  reason=exc) from None
         return model.eval()
 
     def to_dict(self) -> dict:
@@ -97,25 +99,28 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
-        raise CheckpointError(f"{path}: no such file") from None
+        raise CheckpointError(translatable("{path}: no such file"), path=path) from None
     except IsADirectoryError:
-        raise CheckpointError(f"{path}: is a folder, not a checkpoint file") from None
+        raise CheckpointError(translatable("{path}: is a folder, not a checkpoint file"), path=path) from None
     except pickle.UnpicklingError as exc:
-        raise CheckpointError(f"{path}: refused, the file holds objects other than weights ({_first_line(exc)})") from None
+        raise CheckpointError(translatable("{path}: refused, the file holds objects other than weights ({reason})"),
+                              path=path, reason=_first_line(exc)) from None
     except Exception as exc:  # torch.load raises many kinds (KeyError, RuntimeError, ...) for damaged files
-        raise CheckpointError(f"{path}: not a readable checkpoint (damaged or truncated?): {_first_line(exc)}") from None
+        raise CheckpointError(translatable("{path}: not a readable checkpoint (damaged or truncated?): {reason}"),
+                              path=path, reason=_first_line(exc)) from None
     return _validate(raw, path)
 
 
 def _validate(raw, path: Path) -> Checkpoint:
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        raise CheckpointError(f"{path}: not a digitdraw checkpoint")
+        raise CheckpointError(translatable("{path}: not a digitdraw checkpoint"), path=path)
     if raw.get("version") != FORMAT_VERSION:
-        raise CheckpointError(f"{path}: checkpoint version {raw.get('version')!r} is not supported")
+        raise CheckpointError(translatable("{path}: checkpoint version {version!r} is not supported"), path=path,
+                              version=raw.get("version"))
     state = raw.get("state_dict")
     norm = raw.get("normalization") or {}
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise CheckpointError(f"{path}: checkpoint has no weights")
+        raise CheckpointError(translatable("{path}: checkpoint has no weights"), path=path)
     try:
         checkpoint = Checkpoint(
             arch=str(raw["arch"]),
@@ -127,11 +132,12 @@ def _validate(raw, path: Path) -> Checkpoint:
             created=str(raw.get("created", "")),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise CheckpointError(f"{path}: checkpoint metadata is incomplete ({exc})") from None
+        raise CheckpointError(translatable("{path}: checkpoint metadata is incomplete ({reason})"), path=path,
+                              reason=exc) from None
     try:
         build_model(checkpoint.arch)
     except ValueError as exc:
-        raise CheckpointError(f"{path}: {exc}") from None
+        raise CheckpointError(translatable("{path}: {reason}"), path=path, reason=exc) from None
     return checkpoint
 
 

@@ -18,6 +18,10 @@ class UserMessage(Exception):
     """An error whose message is meant for the user: a :func:`translatable` template and its values."""
 
     def __init__(self, template: str, **values):
-        super().__init__(template.format(**values))
         self.template = template
         self.values = values
+        super().__init__(self.fill(template))
+
+    def fill(self, template: str) -> str:
+        """``template`` (this message's, or its translation) with the values filled in."""
+        return template.format(**self.values) if self.values else template  # a plain text may hold braces

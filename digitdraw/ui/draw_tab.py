@@ -67,7 +67,7 @@ class DrawTab(QWidget):
         try:
             self.set_classifier(self.personal.startup_classifier())
         except (CheckpointError, ValueError, OSError) as exc:
-            self._show_model_error(self.tr("The shipped model could not be loaded: {0}").format(exc))
+            self._show_model_error(self.tr("The shipped model could not be loaded: {0}").format(error_text(exc)))
         self._show_prediction(None, None)
 
     # --- the contract with the main window ---------------------------------------------------
@@ -126,7 +126,7 @@ class DrawTab(QWidget):
         try:
             classifier = Classifier.load(path, self._device)
         except (CheckpointError, ValueError, OSError) as exc:
-            self._show_message(str(exc), error=True)
+            self._show_message(error_text(exc), error=True)
             return False
         self.set_classifier(classifier)
         self._show_message(self.tr("Loaded {0}.").format(Path(path).name))

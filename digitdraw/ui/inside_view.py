@@ -73,7 +73,7 @@ class _InsideWorker(QObject):
         try:
             blocks = feature_maps(request.model, (request.image[None] - request.mean) / request.std)
         except Exception as exc:  # a model that cannot be hooked: the view says so and stays up
-            self.finished.emit(InsideResult(request.serial, [], None, request.target, request.method, str(exc)))
+            self.finished.emit(InsideResult(request.serial, [], None, request.target, request.method, error_text(exc)))
             return
         if not request.explain:
             self.finished.emit(InsideResult(request.serial, blocks, None, request.target, request.method, explained=False))

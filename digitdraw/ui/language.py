@@ -97,5 +97,5 @@ def device_label(device: str) -> str:
 def error_text(error: BaseException) -> str:
     """An error's message in the app's language (core's :class:`UserMessage` templates are translated)."""
     if isinstance(error, UserMessage):
-        return QCoreApplication.translate("", error.template).format(**error.values)
+        return error.fill(QCoreApplication.translate("", error.template))
     return str(error)

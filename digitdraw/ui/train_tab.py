@@ -37,7 +37,7 @@ from ..core.inference import Classifier
 from ..core.models import architectures
 from ..core.training import OPTIMIZERS, RECIPES, SCHEDULES, TrainConfig
 from .inside_view import mosaic_image, rgb_qimage
-from .language import device_label
+from .language import device_label, error_text
 from .train_worker import Outcome, Progress, TrainWorker
 from .training_views import AccuracyPlot, ConfusionMatrixView, LossPlot, MistakesGallery
 
@@ -587,4 +587,4 @@ class TrainTab(QWidget):
         try:
             self.open_checkpoint(path)
         except (CheckpointError, RuntimeError) as exc:
-            QMessageBox.warning(self, self.tr("Could not open"), str(exc))
+            QMessageBox.warning(self, self.tr("Could not open"), error_text(exc))

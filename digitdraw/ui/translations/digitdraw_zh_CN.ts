@@ -111,6 +111,46 @@
         <source>target digit must be 0 to 9, not {targets}</source>
         <translation>目标数字必须是 0 到 9，而不是 {targets}</translation>
     </message>
+    <message>
+        <source>weights do not fit architecture {arch!r}: {reason}</source>
+        <translation>权重与网络结构 {arch!r} 不匹配：{reason}</translation>
+    </message>
+    <message>
+        <source>{path}: no such file</source>
+        <translation>{path}：文件不存在</translation>
+    </message>
+    <message>
+        <source>{path}: is a folder, not a checkpoint file</source>
+        <translation>{path}：这是一个文件夹，不是检查点文件</translation>
+    </message>
+    <message>
+        <source>{path}: refused, the file holds objects other than weights ({reason})</source>
+        <translation>{path}：已拒绝，这个文件里除了权重还有其他对象（{reason}）</translation>
+    </message>
+    <message>
+        <source>{path}: not a readable checkpoint (damaged or truncated?): {reason}</source>
+        <translation>{path}：不是可读取的检查点（文件损坏或不完整？）：{reason}</translation>
+    </message>
+    <message>
+        <source>{path}: not a digitdraw checkpoint</source>
+        <translation>{path}：不是 digitdraw 的检查点</translation>
+    </message>
+    <message>
+        <source>{path}: checkpoint version {version!r} is not supported</source>
+        <translation>{path}：不支持检查点版本 {version!r}</translation>
+    </message>
+    <message>
+        <source>{path}: checkpoint has no weights</source>
+        <translation>{path}：检查点里没有权重</translation>
+    </message>
+    <message>
+        <source>{path}: checkpoint metadata is incomplete ({reason})</source>
+        <translation>{path}：检查点的元数据不完整（{reason}）</translation>
+    </message>
+    <message>
+        <source>{path}: {reason}</source>
+        <translation>{path}：{reason}</translation>
+    </message>
 </context>
 <context>
     <name>AccuracyPlot</name>
