@@ -20,6 +20,7 @@ from .checkpoints import MNIST_MEAN, MNIST_STD, Checkpoint
 from .data import MnistSplit
 from .devices import synchronize
 from .models import DEFAULT_ARCH, build_model
+from .styles import restyle
 
 OPTIMIZERS = ("adamw", "adam", "sgd", "adadelta")
 SCHEDULES = ("onecycle", "step", "constant")
@@ -184,15 +185,16 @@ def train(
     try:
         for epoch in range(1, config.epochs + 1):
             order = torch.randperm(len(labels), device=device, generator=generator)
+            epoch_images, fits = restyle(images, labels, generator) if augmentation and augmentation.styles else (images, None)
             for start in range(0, len(labels), config.batch_size):
                 if should_stop and should_stop():
                     status, message = "stopped", f"stopped by request after {step} steps"
                     break
                 tick = time.perf_counter()
                 batch = order[start : start + config.batch_size]
-                x = images[batch][:, None].float() / 255.0
+                x = epoch_images[batch][:, None].float() / 255.0
                 if augmentation:
-                    x = augmentation(x, generator)
+                    x = augmentation(x, generator, None if fits is None else fits[batch])
                 x = ((x - MNIST_MEAN) / MNIST_STD).contiguous(memory_format=torch.channels_last)
                 output = model(x)
                 loss = _loss(output, labels[batch], config.label_smoothing)
