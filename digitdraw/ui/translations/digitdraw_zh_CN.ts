@@ -414,11 +414,11 @@
     </message>
     <message>
         <source>Map {0} of {1} and the filter that made it ({2} weights; orange positive, blue negative)</source>
-        <translation>第 {0} 张特征图（共 {1} 张）以及生成它的卷积核（{2} 个权重；橙色为正，蓝色为负）</translation>
+        <translation>{1} 的第 {0} 张特征图，以及生成它的卷积核（{2} 个权重；橙色为正，蓝色为负）</translation>
     </message>
     <message>
         <source>Map {0} of {1}</source>
-        <translation>第 {0} 张特征图（共 {1} 张）</translation>
+        <translation>{1} 的第 {0} 张特征图</translation>
     </message>
     <message>
         <source>Point at a map to see it enlarged with the filter that made it.</source>
