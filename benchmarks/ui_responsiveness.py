@@ -1,9 +1,9 @@
 """Does the window stay responsive while the Train tab trains? And does the GUI slow training?
 
 Trains from the Train tab offscreen while a 5 ms timer measures how late the event loop runs
-(targets: 99th percentile under 30 ms, worst under 100 ms), then compares the tab's training
+(targets: 99th percentile at most 8 ms, worst at most 33 ms), then compares the tab's training
 throughput with ``digitdraw train`` on the command line: same settings, same images, same run
-(target: at least 80% of it).
+(target: at least 90% of it).
 
     python benchmarks/ui_responsiveness.py [--images N] [--epochs E] [--device cuda:0] [--threads T]
 
@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TICK_MS = 5
+LATE_P99_MS, LATE_MAX_MS = 8, 33  # two frames at 60 Hz at worst
+THROUGHPUT_SHARE = 0.9  # of the command line's samples/s
 
 
 def write_subset(source: Path, target: Path, images: int) -> None:
@@ -56,13 +58,15 @@ def in_the_tab(data_dir: Path, args) -> dict:
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from digitdraw.ui.app import configure_application
+    from digitdraw.ui.app import configure_application, import_in_background
     from digitdraw.ui.train_tab import TrainTab
 
     if args.threads:
         torch.set_num_threads(args.threads)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)
+    if not args.cold:
+        import_in_background().join()  # what the app does once its window is up, seconds before anyone presses Train
     tab = TrainTab(data_dir=data_dir)
     tab.resize(1180, 740)
     tab.show()
@@ -125,6 +129,8 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, help="torch intra-op threads for both runs (default: torch's)")
     parser.add_argument("--data-dir", help="folder holding MNIST/raw (default: $DIGITDRAW_DATA, else the user cache)")
     parser.add_argument("--no-probe", action="store_true", help="no 5 ms timer: throughput of the tab alone")
+    parser.add_argument("--cold", action="store_true", help="press Train before torch._dynamo is imported, "
+                        "unlike the app (which imports it in the background once its window is up)")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
 
@@ -150,12 +156,15 @@ def main(argv=None) -> int:
     print()
     print(f"event loop lateness over {gui['ticks']:,} ticks of {TICK_MS} ms while training (from the first batch on):")
     print(f"  p50 {gui['late_p50_ms']:6.1f} ms")
-    print(f"  p99 {gui['late_p99_ms']:6.1f} ms   (target < 30 ms: {'met' if gui['late_p99_ms'] < 30 else 'MISSED'})")
-    print(f"  max {gui['late_max_ms']:6.1f} ms   (target < 100 ms: {'met' if gui['late_max_ms'] < 100 else 'MISSED'})")
+    print(f"  p99 {gui['late_p99_ms']:6.1f} ms   (target <= {LATE_P99_MS} ms: "
+          f"{'met' if gui['late_p99_ms'] <= LATE_P99_MS else 'MISSED'})")
+    print(f"  max {gui['late_max_ms']:6.1f} ms   (target <= {LATE_MAX_MS} ms: "
+          f"{'met' if gui['late_max_ms'] <= LATE_MAX_MS else 'MISSED'})")
     print(f"  before the first batch ({gui['startup_ticks']} ticks: loading, first use of torch.optim): "
-          f"p99 {gui['startup_late_p99_ms']:.1f} ms, max {gui['startup_late_max_ms']:.1f} ms")
+          f"p99 {gui['startup_late_p99_ms']:.1f} ms, max {gui['startup_late_max_ms']:.1f} ms (no hitch: target max <= "
+          f"{LATE_MAX_MS} ms: {'met' if gui['startup_late_max_ms'] <= LATE_MAX_MS else 'MISSED'})")
     print(f"training throughput: tab {gui['samples_per_s']:,.0f} samples/s vs command line {cli['samples_per_s']:,.0f} "
-          f"= {ratio:.0%} (target >= 80%: {'met' if ratio >= 0.8 else 'MISSED'})")
+          f"= {ratio:.0%} (target >= {THROUGHPUT_SHARE:.0%}: {'met' if ratio >= THROUGHPUT_SHARE else 'MISSED'})")
     print(f"test accuracy: tab {gui['test_accuracy']:.2%}, command line {cli['test_accuracy']:.2%}; "
           f"{gui['loss_points']:,} loss points plotted")
     if args.json:

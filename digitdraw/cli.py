@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import gettext
 import json
 import sys
@@ -10,7 +11,6 @@ import time
 from pathlib import Path
 
 from .core.messages import UserMessage, translatable
-from .core.models import architectures
 
 # Messages and --help in the language of LANGUAGE / LC_ALL / LC_MESSAGES / LANG, argparse's own
 # words included: the catalog is locale/<language>/LC_MESSAGES/digitdraw.mo (tools/translations.py).
@@ -27,12 +27,23 @@ def _error_text(error: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    # torch's and Qt's imports make objects that live as long as the process; collecting garbage
+    # among them is about a tenth of the start-up, so none is collected until they are in.
+    gc.disable()
+    try:
+        args = _parser().parse_args(argv)
+    except BaseException:
+        gc.enable()
+        raise
+    if args.run is not _run_gui:  # the window does it once its background imports are in (ui/app.py)
+        gc.freeze()
+        gc.enable()
     return args.run(args)
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .core.models import architectures
+
     parser = argparse.ArgumentParser(prog="digitdraw", description=_("Draw digits, train CNNs and fit lines with PyTorch."))
     parser.add_argument(
         "--data-dir", help=_("folder holding MNIST/raw (default: $DIGITDRAW_DATA, else a per-user cache)")
@@ -68,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--seed", type=int)
     train.set_defaults(run=_run_train)
+    _add_export_parser(commands)
+    _add_compress_parser(commands)
     _add_learn_parser(commands)
     _add_explain_parser(commands)
     return parser
@@ -91,6 +104,8 @@ def _run_classify(args) -> int:
     except (CheckpointError, ValueError) as exc:
         print(f"digitdraw: {_error_text(exc)}", file=sys.stderr)
         return 2
+    if classifier.checkpoint.recognised_as:
+        print(f"digitdraw: {args.model}: recognised as {classifier.checkpoint.recognised_as}", file=sys.stderr)
     failures = 0
     for path in args.images:
         try:
@@ -199,6 +214,81 @@ class _TerminalProgress:
 
     def finish(self) -> None:
         sys.stderr.write("\n")
+
+
+def _add_export_parser(commands) -> None:
+    export = commands.add_parser("export", help=_("write a model as ONNX or TorchScript, checked against PyTorch"))
+    export.add_argument("--model", help=_("checkpoint file (default: the shipped model)"))
+    export.add_argument("--format", required=True, choices=["onnx", "torchscript"])
+    export.add_argument("--out", required=True, help=_("file to write"))
+    export.add_argument("--check-digits", type=int, default=1000, help=_("MNIST test digits to check it on (default: %(default)s)"))
+    export.set_defaults(run=_run_export)
+
+
+def _run_export(args) -> int:
+    from .core.checkpoints import CheckpointError
+    from .core.data import DataMissingError, load_mnist
+    from .core.export import ExportError, export
+    from .core.inference import Classifier
+
+    try:
+        checkpoint = Classifier.load(args.model).checkpoint
+        _, test = load_mnist(args.data_dir)
+        report = export(checkpoint, args.format, args.out, test.images[: max(1, args.check_digits)])
+    except (CheckpointError, DataMissingError, ExportError, OSError) as exc:
+        print(f"digitdraw export: {_error_text(exc)}", file=sys.stderr)
+        return 2
+    print(json.dumps({"format": report.format, "out": str(report.path), "size_bytes": report.size_bytes,
+                      "checked_digits": report.checked_digits, "same_digits": report.same_digits,
+                      "max_probability_difference": report.max_difference}))
+    return 0
+
+
+def _add_compress_parser(commands) -> None:
+    compress = commands.add_parser("compress", help=_("prune or quantize a model and measure what it costs"))
+    compress.add_argument("--model", help=_("checkpoint file (default: the shipped model)"))
+    compress.add_argument("--method", required=True, choices=["prune", "int8", "dynamic-int8"])
+    compress.add_argument("--amount", type=float, help=_("share of weights to prune, 0 to 0.95 (default: 0.5)"))
+    compress.add_argument("--structure", choices=["unstructured", "channels"], default="unstructured",
+                          help=_("prune single weights by magnitude, or whole channels (default: %(default)s)"))
+    compress.add_argument("--out", help=_("checkpoint to write (default: MODEL-METHOD.pt in this folder)"))
+    compress.set_defaults(run=_run_compress)
+
+
+def _run_compress(args) -> int:
+    from .core import compression
+    from .core.checkpoints import CheckpointError, save_checkpoint
+    from .core.data import DataMissingError, load_mnist
+    from .core.inference import Classifier
+
+    if args.method != "prune" and args.amount is not None:
+        print(_("digitdraw compress: --amount is for --method prune only"), file=sys.stderr)
+        return 2
+    try:
+        classifier = Classifier.load(args.model)
+        base = classifier.checkpoint
+        train_data, test_data = load_mnist(args.data_dir)
+        calibration = compression.calibration_digits(train_data) if args.method == "int8" else None
+        compressed = compression.compress(base, args.method, 0.5 if args.amount is None else args.amount, args.structure, calibration)
+        source = Path(classifier.source).stem
+        out = save_checkpoint(compressed, Path(args.out or f"{source}-{args.method}.pt"))
+        print(_("measuring the original and the {method} model on {count} test digits…").format(
+            method=args.method, count=f"{len(test_data):,}"), file=sys.stderr)
+        before, after = compression.measure(base, test_data), compression.measure(compressed, test_data)
+    except (CheckpointError, DataMissingError, compression.CompressionError, OSError) as exc:
+        print(f"digitdraw compress: {_error_text(exc)}", file=sys.stderr)
+        return 2
+    print(json.dumps({
+        "method": args.method,
+        "size_bytes": out.stat().st_size,
+        "base_size_bytes": compression.file_size(base),
+        "mnist_accuracy": round(after.accuracy, 4),
+        "base_mnist_accuracy": round(before.accuracy, 4),
+        "latency_ms": round(after.latency_ms, 3),
+        "base_latency_ms": round(before.latency_ms, 3),
+        "out": str(out),
+    }))
+    return 0
 
 
 def _add_learn_parser(commands) -> None:

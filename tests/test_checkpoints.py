@@ -112,3 +112,25 @@ def test_shipped_model_is_small_documented_and_accurate(mnist):
     _, accuracy, _ = evaluate(Classifier.load().model, test_data, "cpu")
     assert accuracy >= 0.993
     assert accuracy == pytest.approx(checkpoint.test_accuracy, abs=1e-4)
+
+
+def test_pytorch_example_state_dict_is_recognised_as_classic(tmp_path):
+    """mnist_cnn.pt from PyTorch's examples/mnist: a bare state_dict of the classic network."""
+    torch.manual_seed(0)
+    example = build_model("classic").eval()
+    path = tmp_path / "mnist_cnn.pt"
+    torch.save(example.state_dict(), path)
+    loaded = load_checkpoint(path)
+    assert loaded.arch == "classic" and "classic" in loaded.recognised_as
+    assert (loaded.mean, loaded.std) == (0.1307, 0.3081)
+    x = torch.rand(2, 1, 28, 28)
+    assert torch.equal(loaded.build()(x), example(x))
+
+
+def test_state_dict_matching_nothing_names_what_differs(tmp_path):
+    state = build_model("classic").state_dict()
+    state["fc1.weight"] = torch.zeros(64, 9216)
+    state["extra.bias"] = torch.zeros(3)
+    torch.save(state, tmp_path / "other.pt")
+    with pytest.raises(CheckpointError, match=r"closest, 'classic'.*extra\.bias is unexpected.*fc1\.weight has shape \(64, 9216\)"):
+        load_checkpoint(tmp_path / "other.pt")

@@ -171,3 +171,21 @@ def test_step_and_reset_buttons(tab, qtbot):
     assert tab.fit.steps == 2 and tab.step_label.text() == "step: 2"
     tab.reset_fit()
     assert tab.fit.steps == 0 and tab.fit.losses == []
+
+
+def test_the_window_builds_the_regression_tab_when_it_is_first_shown(qtbot):
+    from digitdraw.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.findChildren(RegressionTab) == []  # its first optimizer would import torch._dynamo at start-up
+    window.tabs.setCurrentIndex(2)
+    shown = window.tabs.currentWidget()
+    assert isinstance(shown, RegressionTab) and shown is window.regression_tab
+    assert window.tabs.count() == 3 and window.tabs.tabText(2) == "Regression"
+    assert len(window.findChildren(RegressionTab)) == 1
+    random_line = next(button for button in shown.findChildren(QPushButton) if button.text() == "Random line")
+    qtbot.mouseClick(random_line, Qt.MouseButton.LeftButton)
+    assert len(shown.points()[0]) > 2  # the tab built late works

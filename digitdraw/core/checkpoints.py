@@ -3,6 +3,11 @@
 A checkpoint is a plain dictionary of strings, numbers and tensors, loaded with
 ``torch.load(weights_only=True)`` so that nothing in a file is ever executed.
 Saving writes a temporary file beside the target and renames it into place.
+
+A bare ``state_dict`` (what PyTorch's MNIST example saves as ``mnist_cnn.pt``) is recognised
+when its names and shapes match a registered network, and loaded with MNIST's normalisation.
+A compressed model (version 2) says how it was compressed; an int8 one is rebuilt from plain
+int8 tensors and scales by :mod:`digitdraw.core.compression`.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ import torch
 from torch import nn
 
 from .messages import UserMessage, translatable
-from .models import build_model
+from .models import architectures, build_model
 
 FORMAT = "digitdraw-checkpoint"
 FORMAT_VERSION = 1
+COMPRESSED_FORMAT_VERSION = 2  # adds "compression"; older readers refuse it rather than misread int8 weights
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 
 
@@ -41,6 +47,8 @@ class Checkpoint:
     test_accuracy: float | None = None
     training: dict = field(default_factory=dict)
     created: str = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
+    compression: dict = field(default_factory=dict)  # e.g. {"method": "int8", ...}; empty for a plain model
+    recognised_as: str | None = None  # set when the file was a bare state_dict: what it was taken for (not saved)
 
     @classmethod
     def from_model(cls, arch: str, model: nn.Module, **metadata) -> "Checkpoint":
@@ -48,20 +56,37 @@ class Checkpoint:
         state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
         return cls(arch=arch, state_dict=state, **metadata)
 
+    @property
+    def quantized(self) -> bool:
+        """True for int8 models, which run on the CPU only."""
+        return self.compression.get("method") in ("int8", "dynamic-int8")
+
     def build(self) -> nn.Module:
         """Rebuild the model on the CPU in evaluation mode."""
+        if self.quantized:
+            from .compression import build_quantized  # compression builds on this module
+
+            try:
+                return build_quantized(self)
+            except (RuntimeError, KeyError, ValueError) as exc:
+                raise CheckpointError(translatable("int8 weights do not fit architecture {arch!r}: {reason}"),
+                                      arch=self.arch, reason=_first_line(exc)) from None
         model = build_model(self.arch)
         try:
             model.load_state_dict(self.state_dict)
         except RuntimeError as exc:
             raise CheckpointError(translatable("weights do not fit architecture {arch!r}: {reason}"), arch=self.arch,
                                   reason=exc) from None
+        if self.compression.get("method") == "prune":
+            from .compression import keep_pruned_weights_at_zero
+
+            keep_pruned_weights_at_zero(model)  # further training (fine-tuning) keeps it pruned
         return model.eval()
 
     def to_dict(self) -> dict:
-        return {
+        raw = {
             "format": FORMAT,
-            "version": FORMAT_VERSION,
+            "version": COMPRESSED_FORMAT_VERSION if self.compression else FORMAT_VERSION,
             "arch": self.arch,
             "state_dict": self.state_dict,
             "normalization": {"mean": self.mean, "std": self.std},
@@ -69,6 +94,9 @@ class Checkpoint:
             "training": self.training,
             "created": self.created,
         }
+        if self.compression:
+            raw["compression"] = self.compression
+        return raw
 
 
 def save_checkpoint(checkpoint: Checkpoint, path: str | os.PathLike) -> Path:
@@ -112,9 +140,11 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
 
 
 def _validate(raw, path: Path) -> Checkpoint:
+    if _is_bare_state_dict(raw):
+        return _recognise(raw, path)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
         raise CheckpointError(translatable("{path}: not a digitdraw checkpoint"), path=path)
-    if raw.get("version") != FORMAT_VERSION:
+    if raw.get("version") not in (FORMAT_VERSION, COMPRESSED_FORMAT_VERSION):
         raise CheckpointError(translatable("{path}: checkpoint version {version!r} is not supported"), path=path,
                               version=raw.get("version"))
     state = raw.get("state_dict")
@@ -130,6 +160,7 @@ def _validate(raw, path: Path) -> Checkpoint:
             test_accuracy=None if raw.get("test_accuracy") is None else float(raw["test_accuracy"]),
             training=dict(raw.get("training") or {}),
             created=str(raw.get("created", "")),
+            compression=dict(raw.get("compression") or {}),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise CheckpointError(translatable("{path}: checkpoint metadata is incomplete ({reason})"), path=path,
@@ -139,6 +170,42 @@ def _validate(raw, path: Path) -> Checkpoint:
     except ValueError as exc:
         raise CheckpointError(translatable("{path}: {reason}"), path=path, reason=exc) from None
     return checkpoint
+
+
+def _is_bare_state_dict(raw) -> bool:
+    return isinstance(raw, dict) and bool(raw) and all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in raw.items())
+
+
+def _recognise(state: dict[str, torch.Tensor], path: Path) -> Checkpoint:
+    """The registered network whose parameter names and shapes ``state`` matches exactly."""
+    differences = {arch: _differences(state, build_model(arch).state_dict()) for arch in architectures()}
+    for arch, differing in differences.items():
+        if not differing:
+            return Checkpoint(
+                arch=arch,
+                state_dict=dict(state),
+                training={"source": f"bare state_dict {path.name}"},
+                recognised_as=f"a bare state_dict of the {arch!r} network ({architectures()[arch]})",
+            )
+    closest = min(differences, key=lambda arch: len(differences[arch]))
+    shown = "; ".join(differences[closest][:4]) + ("; …" if len(differences[closest]) > 4 else "")
+    raise CheckpointError(
+        translatable("{path}: not a digitdraw checkpoint, and as a bare state_dict it matches no known network; "
+                     "the closest, {closest!r}, differs: {shown}"),
+        path=path, closest=closest, shown=shown,
+    )
+
+
+def _differences(state: dict[str, torch.Tensor], expected: dict[str, torch.Tensor]) -> list[str]:
+    """What keeps ``state`` from loading where ``expected`` is wanted, one phrase per difference."""
+    found = [f"{name} is missing" for name in expected if name not in state]
+    found += [f"{name} is unexpected" for name in state if name not in expected]
+    found += [
+        f"{name} has shape {tuple(state[name].shape)}, expected {tuple(tensor.shape)}"
+        for name, tensor in expected.items()
+        if name in state and state[name].shape != tensor.shape
+    ]
+    return found
 
 
 def _first_line(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ import torch
 
 from .checkpoints import Checkpoint, load_checkpoint
 from .devices import available_devices, synchronize
+from .models import FX_TRACING
 
 DEFAULT_MODEL_NAME = "digitnet-default.pt"
 UNSURE_BELOW = 0.6  # a top probability under this is shown as "not sure"
@@ -67,6 +68,8 @@ class Classifier:
 
     def to(self, device: str) -> "Classifier":
         """Move the model to ``device`` (one of :func:`available_devices`); on failure it stays where it was."""
+        if self.checkpoint.quantized and device != "cpu":
+            raise ValueError("int8 models run on the CPU only")
         if device not in available_devices():
             raise ValueError(f"device {device!r} is not available (available: {', '.join(available_devices())})")
         previous = self.device
@@ -91,7 +94,8 @@ class Classifier:
         x = (images.to(self.device, torch.float32)[:, None] - self.checkpoint.mean) / self.checkpoint.std
         small_cpu_batch = self.device == "cpu" and len(images) <= SINGLE_THREAD_BATCH
         with _torch_threads(1 if small_cpu_batch else torch.get_num_threads()):
-            probabilities = self.model(x).exp().cpu()
+            with FX_TRACING:  # never while torch.fx traces a model in another thread
+                probabilities = self.model(x).exp().cpu()
         synchronize(self.device)
         seconds = (time.perf_counter() - start) / len(images)
         return [Prediction(row.tolist(), seconds) for row in probabilities]

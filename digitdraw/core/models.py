@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Callable
 
 import torch
@@ -9,6 +10,9 @@ from torch import nn
 import torch.nn.functional as F
 
 ModelFactory = Callable[[], nn.Module]
+# torch.fx patches nn.Module.__call__ for every thread while it traces a model (int8 quantization
+# does): code that traces holds this lock, and forward passes that may run meanwhile hold it too.
+FX_TRACING = threading.Lock()
 _REGISTRY: dict[str, tuple[ModelFactory, str]] = {}
 
 

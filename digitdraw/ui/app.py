@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import gc
+import importlib
 import sys
+import threading
+from typing import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from ..core.xcb_libraries import startup_problem
 
 ORGANIZATION = "digitdraw"
 APPLICATION = "digitdraw"
+# The first torch.optim optimizer (a Regression fit, the first Train press) imports torch._dynamo:
+# seconds of Python that would freeze whichever thread got there first, so the app imports it
+# in the background once the window is up.
+SLOW_IMPORTS = ("torch._dynamo",)
+BACKGROUND_SWITCH_INTERVAL_S = 0.001  # how soon the window gets the GIL back while they import
 
 
 def configure_application(app: QApplication) -> None:
@@ -19,8 +29,38 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationDisplayName("digitdraw")
 
 
-def run_app(data_dir: str | None = None) -> int:
-    """Show the main window and run the event loop until it closes (1 if it cannot open)."""
+def import_in_background(names: tuple[str, ...] = SLOW_IMPORTS) -> threading.Thread:
+    """Import ``names`` in a daemon thread, handing the GIL back to the window often meanwhile.
+
+    Garbage collection waits until they are in: a full collection amid the objects of torch and its
+    compiler stack holds the GIL for a hundred milliseconds or more, a visible freeze. Then the
+    objects made so far, which live as long as the app, are frozen out of every later collection.
+    """
+
+    def work() -> None:
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(BACKGROUND_SWITCH_INTERVAL_S)
+        gc.disable()
+        try:
+            for name in names:
+                importlib.import_module(name)
+        except Exception:  # noqa: BLE001  whoever needs the module later imports it again and reports the error
+            pass
+        finally:
+            sys.setswitchinterval(previous)
+            gc.freeze()
+            gc.enable()
+
+    thread = threading.Thread(target=work, name="digitdraw-imports", daemon=True)
+    thread.start()
+    return thread
+
+
+def run_app(data_dir: str | None = None, on_shown: Callable | None = None) -> int:
+    """Show the main window and run the event loop until it closes (1 if it cannot open).
+
+    ``on_shown(window)`` runs once the window is up (benchmarks/startup.py draws a stroke there).
+    """
     problem = startup_problem()
     if problem:
         print(problem, file=sys.stderr)
@@ -33,4 +73,11 @@ def run_app(data_dir: str | None = None) -> int:
     install_translators()
     window = MainWindow(data_dir=data_dir)
     window.show()
-    return app.exec()
+    imports: list[threading.Thread] = []
+    QTimer.singleShot(0, lambda: imports.append(import_in_background()))
+    if on_shown is not None:
+        QTimer.singleShot(0, lambda: on_shown(window))
+    code = app.exec()
+    for thread in imports:
+        thread.join()  # never leave an import half done while Python shuts down
+    return code

@@ -129,7 +129,11 @@ class DrawTab(QWidget):
             self._show_message(error_text(exc), error=True)
             return False
         self.set_classifier(classifier)
-        self._show_message(self.tr("Loaded {0}.").format(Path(path).name))
+        recognised = classifier.checkpoint.recognised_as
+        if recognised:
+            self._show_message(self.tr("Loaded {0}: recognised as {1}.").format(Path(path).name, recognised))
+        else:
+            self._show_message(self.tr("Loaded {0}.").format(Path(path).name))
         return True
 
     # --- prediction --------------------------------------------------------------------------

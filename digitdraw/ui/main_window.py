@@ -1,11 +1,12 @@
-"""The main window: Draw, Train and Regression tabs under one menu bar."""
+"""The main window: Draw, Train, Regression and Compress tabs under one menu bar."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, QSize
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from .compress_tab import CompressTab
 from .draw_tab import DrawTab
 from .language import (
     LANGUAGES,
@@ -15,7 +16,6 @@ from .language import (
     language_in_effect,
     system_language,
 )
-from .regression_tab import RegressionTab
 from .train_tab import TrainTab
 
 
@@ -31,11 +31,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("digitdraw — deep learning you can touch"))
         self.draw_tab = DrawTab(data_dir=data_dir)
         self.train_tab = TrainTab(data_dir=data_dir)
-        self.regression_tab = RegressionTab()
+        self._regression_tab = None  # built when first shown: its optimizer imports torch._dynamo (seconds)
+        self.compress_tab = CompressTab(data_dir=data_dir, current_model=lambda: self.draw_tab.classifier)
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.addTab(self.draw_tab, self.tr("Draw"))
         self.tabs.addTab(self.train_tab, self.tr("Train"))
-        self.tabs.addTab(self.regression_tab, self.tr("Regression"))
+        self._regression_index = self.tabs.addTab(QWidget(), self.tr("Regression"))
+        self.tabs.addTab(self.compress_tab, self.tr("Compress"))
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.compress_tab.use_model.connect(self._use_trained_model)
+        self.compress_tab.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.setCentralWidget(self.tabs)
         self.train_tab.model_ready.connect(self._use_trained_model)
         self._build_menus()
@@ -43,9 +48,33 @@ class MainWindow(QMainWindow):
         self.resize(DEFAULT_SIZE.boundedTo(self.screen().availableGeometry().size() - TITLE_BAR))
         self._restore_state()
 
+    @property
+    def regression_tab(self):
+        """The Regression tab, built on first use."""
+        if self._regression_tab is None:
+            from .regression_tab import RegressionTab
+
+            self._regression_tab = RegressionTab()
+            placeholder = self.tabs.widget(self._regression_index)
+            title = self.tabs.tabText(self._regression_index)
+            self.tabs.blockSignals(True)  # the swap is not a change of tab
+            current = self.tabs.currentIndex()
+            self.tabs.removeTab(self._regression_index)
+            self.tabs.insertTab(self._regression_index, self._regression_tab, title)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+        return self._regression_tab
+
+    def _tab_shown(self, index: int) -> None:
+        if index == self._regression_index:
+            self.tabs.setCurrentWidget(self.regression_tab)
+        elif self.tabs.widget(index) is self.compress_tab:
+            self.compress_tab.set_source(self.draw_tab.classifier)
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
-        for action in self.draw_tab.file_actions() + self.train_tab.file_actions():
+        for action in self.draw_tab.file_actions() + self.train_tab.file_actions() + self.compress_tab.file_actions():
             file_menu.addAction(action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
@@ -104,7 +133,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
 
     def closeEvent(self, event) -> None:
-        for tab in (self.train_tab, self.regression_tab, self.draw_tab):
-            tab.shutdown()
+        for tab in (self.train_tab, self._regression_tab, self.draw_tab, self.compress_tab):
+            if tab is not None:
+                tab.shutdown()
         QSettings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)

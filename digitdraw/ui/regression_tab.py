@@ -11,11 +11,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from ..core.regression import RegressionFit, RegressionInputError, closed_form_line, line_loss_surface, random_points
 from .language import error_text
+from .training_views import light_plot
 
 STEPS_PER_TICK = 5
 FRAMES_PER_TICK = 2  # redraw every other screen frame: smooth enough, half the painting
 PICK_RADIUS_PX = 9
 CURVE_SAMPLES = 300
+TITLE_COLOUR = "#222"
 
 
 class PointEditingViewBox(pg.ViewBox):
@@ -30,7 +32,7 @@ class PointEditingViewBox(pg.ViewBox):
 
     def __init__(self):
         super().__init__(enableMenu=False)
-        self.scatter = pg.ScatterPlotItem(size=11, pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush(255, 170, 40))
+        self.scatter = pg.ScatterPlotItem(size=11, pen=pg.mkPen("#333", width=1.5), brush=pg.mkBrush(255, 170, 40))
         self.scatter.setZValue(10)
         self.addItem(self.scatter)
         self._dragged: int | None = None
@@ -82,26 +84,28 @@ class RegressionTab(QWidget):
         self.view_box = PointEditingViewBox()
         self.plot = pg.PlotWidget(viewBox=self.view_box)
         self.plot.setObjectName("regressionPlot")
+        light_plot(self.plot)
         self.plot.setLabel("bottom", "x")
         self.plot.setLabel("left", "y")
-        self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.view_box.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
-        self.plot.addLegend(offset=(10, 10))
-        self.curve = self.plot.plot(pen=pg.mkPen(90, 200, 255, width=3), name=self.tr("model (gradient descent)"))
-        self.closed_form_curve = self.plot.plot(pen=pg.mkPen(255, 90, 90, width=2, style=Qt.PenStyle.DashLine),
+        self.plot.addLegend(offset=(10, 10), labelTextColor="#222", brush=(255, 255, 255, 200))
+        self.curve = self.plot.plot(pen=pg.mkPen(30, 110, 210, width=3), name=self.tr("model (gradient descent)"))
+        self.closed_form_curve = self.plot.plot(pen=pg.mkPen(210, 50, 50, width=2, style=Qt.PenStyle.DashLine),
                                                 name=self.tr("least-squares line"))
 
         self.loss_plot = pg.PlotWidget()
-        self.loss_plot.setTitle(self.tr("Loss (mean squared error) per step"), size="9pt")
+        light_plot(self.loss_plot)
+        self.loss_plot.setTitle(self.tr("Loss (mean squared error) per step"), color=TITLE_COLOUR, size="9pt")
         self.loss_plot.setLogMode(y=True)
         self.loss_plot.setLabel("bottom", self.tr("step"))
         self.loss_plot.setLabel("left", self.tr("MSE (log scale)"))
         self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
         self.loss_plot.setClipToView(True)
         self.loss_plot.setDownsampling(auto=True, mode="peak")
-        self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(90, 200, 255, width=2))
+        self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(30, 110, 210, width=2))
 
         self.surface_plot = pg.PlotWidget()
+        light_plot(self.surface_plot)
         self.surface_plot.setLabel("bottom", self.tr("slope w"))
         self.surface_plot.setLabel("left", self.tr("intercept b"))
         for axis in ("bottom", "left"):
@@ -110,6 +114,7 @@ class RegressionTab(QWidget):
         self.surface_plot.addItem(self.surface_image)
         self.surface_colors = self.surface_plot.getPlotItem().addColorBar(
             self.surface_image, colorMap="viridis", interactive=False)
+        self.surface_colors.axis.setTextPen(pg.mkPen("#222"))
         self.descent_path = self.surface_plot.plot(pen=pg.mkPen("w", width=2))
         self.descent_head = self.surface_plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush="w")
         self.surface_minimum = self.surface_plot.plot(pen=None, symbol="star", symbolSize=16,
@@ -385,12 +390,13 @@ class RegressionTab(QWidget):
                      self.surface_minimum):
             item.setVisible(is_line and has_points)
         if not is_line:
-            self.surface_plot.setTitle(self.tr("Loss surface: straight line only"), size="9pt")
+            self.surface_plot.setTitle(self.tr("Loss surface: straight line only"), color=TITLE_COLOUR, size="9pt")
             return
         if not has_points:
-            self.surface_plot.setTitle(self.tr("Loss surface: add 2 points, distinct x"), size="9pt")
+            self.surface_plot.setTitle(self.tr("Loss surface: add 2 points, distinct x"), color=TITLE_COLOUR, size="9pt")
             return
-        self.surface_plot.setTitle(self.tr("log₁₀ MSE over (w, b): descent path, ★ optimum"), size="9pt")
+        self.surface_plot.setTitle(self.tr("log₁₀ MSE over (w, b): descent path, ★ optimum"), color=TITLE_COLOUR,
+                                   size="9pt")
         path = np.array(self.fit.path or [self.fit.line_parameters()])
         surface = line_loss_surface(self.fit.x, self.fit.y, path)
         log_loss = np.log10(surface.loss + 1e-12)

@@ -21,17 +21,24 @@ AXIS_FONT = QFont()
 AXIS_FONT.setPointSize(10)
 
 
-def _style_plot(plot: pg.PlotWidget, title: str, left: str, bottom: str) -> None:
+def light_plot(plot: pg.PlotWidget) -> None:
+    """Dark ink on white, the one look of every plot in the app."""
     plot.setBackground("w")
     item = plot.getPlotItem()
-    item.setTitle(title, color="#222", size="12pt")
-    for name, text in (("left", left), ("bottom", bottom)):
+    for name in ("left", "bottom"):
         axis = item.getAxis(name)
         axis.setPen(pg.mkPen("#444"))
         axis.setTextPen(pg.mkPen("#222"))
         axis.setTickFont(AXIS_FONT)
-        item.setLabel(name, text, color="#222", size="11pt")
     item.showGrid(x=True, y=True, alpha=0.25)
+
+
+def _style_plot(plot: pg.PlotWidget, title: str, left: str, bottom: str) -> None:
+    light_plot(plot)
+    item = plot.getPlotItem()
+    item.setTitle(title, color="#222", size="12pt")
+    for name, text in (("left", left), ("bottom", bottom)):
+        item.setLabel(name, text, color="#222", size="11pt")
     item.setMenuEnabled(False)
 
 

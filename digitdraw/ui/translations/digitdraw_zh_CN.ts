@@ -112,6 +112,10 @@
         <translation>目标数字必须是 0 到 9，而不是 {targets}</translation>
     </message>
     <message>
+        <source>int8 weights do not fit architecture {arch!r}: {reason}</source>
+        <translation>int8 权重与网络结构 {arch!r} 不匹配：{reason}</translation>
+    </message>
+    <message>
         <source>weights do not fit architecture {arch!r}: {reason}</source>
         <translation>权重与网络结构 {arch!r} 不匹配：{reason}</translation>
     </message>
@@ -151,6 +155,10 @@
         <source>{path}: {reason}</source>
         <translation>{path}：{reason}</translation>
     </message>
+    <message>
+        <source>{path}: not a digitdraw checkpoint, and as a bare state_dict it matches no known network; the closest, {closest!r}, differs: {shown}</source>
+        <translation>{path}：不是 digitdraw 的检查点；作为单纯的 state_dict，它也不匹配任何已知网络；最接近的 {closest!r} 有这些不同：{shown}</translation>
+    </message>
 </context>
 <context>
     <name>AccuracyPlot</name>
@@ -176,6 +184,240 @@
     <message>
         <source>Draw a digit here</source>
         <translation>在这里写一个数字</translation>
+    </message>
+</context>
+<context>
+    <name>CompressTab</name>
+    <message>
+        <source>&amp;Export model (ONNX or TorchScript)…</source>
+        <translation>导出模型（ONNX 或 TorchScript）(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>the model trained in this session</source>
+        <translation>本次运行中训练的模型</translation>
+    </message>
+    <message>
+        <source>Starting from {0}: an int8 model, which cannot be compressed further. Load the original in the Draw tab.</source>
+        <translation>当前模型是 {0}：它已是 int8 量化模型，无法再压缩。请在手写识别页加载原始模型。</translation>
+    </message>
+    <message>
+        <source>Starting from the Draw tab&apos;s model: {0} ({1}).</source>
+        <translation>从手写识别页的模型开始：{0}（{1}）。</translation>
+    </message>
+    <message>
+        <source>original</source>
+        <translation>原始模型</translation>
+    </message>
+    <message>
+        <source>Exporting to {0} and checking it against PyTorch…</source>
+        <translation>正在导出到 {0}，并与 PyTorch 的结果对照检查…</translation>
+    </message>
+    <message>
+        <source>{0}% of the weights removed</source>
+        <translation>剪掉了 {0}% 的权重</translation>
+    </message>
+    <message>
+        <source>MNIST test accuracy at {0:.0%} sparsity: {1:.2%} (on {2:,} digits)</source>
+        <translation>稀疏度 {0:.0%} 时的 MNIST 测试准确率：{1:.2%}（共 {2:,} 个数字）</translation>
+    </message>
+    <message>
+        <source>pruned {0:.0%}, {1}</source>
+        <translation>剪枝 {0:.0%}，{1}</translation>
+    </message>
+    <message>
+        <source>Measuring the variants in the background…</source>
+        <translation>正在后台测量各个压缩版本…</translation>
+    </message>
+    <message>
+        <source>int8 (static)</source>
+        <translation>int8 量化（静态）</translation>
+    </message>
+    <message>
+        <source>dynamic int8 (linear layers)</source>
+        <translation>动态 int8 量化（全连接层）</translation>
+    </message>
+    <message>
+        <source>{0} + int8</source>
+        <translation>{0} + int8 量化</translation>
+    </message>
+    <message>
+        <source>{0:.1f} KB</source>
+        <translation>{0:.1f} KB</translation>
+    </message>
+    <message>
+        <source>{0:,} of {1:,}</source>
+        <translation>{0:,} / {1:,}</translation>
+    </message>
+    <message>
+        <source>{0:.2%}</source>
+        <translation>{0:.2%}</translation>
+    </message>
+    <message>
+        <source>{0:.2f} ms</source>
+        <translation>{0:.2f} 毫秒</translation>
+    </message>
+    <message>
+        <source>{0:.0%}</source>
+        <translation>{0:.0%}</translation>
+    </message>
+    <message>
+        <source>{0:+.2f} points</source>
+        <translation>{0:+.2f} 个百分点</translation>
+    </message>
+    <message>
+        <source>{0:.2f}×</source>
+        <translation>{0:.2f}×</translation>
+    </message>
+    <message>
+        <source>Measured {0}.</source>
+        <translation>已测量 {0}。</translation>
+    </message>
+    <message>
+        <source>unstructured</source>
+        <translation>非结构化</translation>
+    </message>
+    <message>
+        <source>channels</source>
+        <translation>按通道</translation>
+    </message>
+    <message>
+        <source>Pick a variant in the table first.</source>
+        <translation>请先在表格中选一个版本。</translation>
+    </message>
+    <message>
+        <source>Could not write {0}: {1}</source>
+        <translation>无法写入 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Saved {0} as {1}.</source>
+        <translation>已将 {0} 保存为 {1}。</translation>
+    </message>
+    <message>
+        <source>Wait until the variants are measured, then fine-tune.</source>
+        <translation>请等各个版本测量完毕后再微调。</translation>
+    </message>
+    <message>
+        <source>pruned {0:.0%}, {1}, fine-tuned</source>
+        <translation>剪枝 {0:.0%}，{1}，已微调</translation>
+    </message>
+    <message>
+        <source>Save the compressed model</source>
+        <translation>保存压缩后的模型</translation>
+    </message>
+    <message>
+        <source>digitdraw checkpoints (*.pt)</source>
+        <translation>digitdraw 检查点 (*.pt)</translation>
+    </message>
+    <message>
+        <source>There is no model to export.</source>
+        <translation>没有可导出的模型。</translation>
+    </message>
+    <message>
+        <source>ONNX (*.onnx)</source>
+        <translation>ONNX (*.onnx)</translation>
+    </message>
+    <message>
+        <source>TorchScript (*.pt)</source>
+        <translation>TorchScript (*.pt)</translation>
+    </message>
+    <message>
+        <source>Export the Draw tab&apos;s model</source>
+        <translation>导出手写识别页的模型</translation>
+    </message>
+    <message>
+        <source>Starting from the Draw tab&apos;s model.</source>
+        <translation>从手写识别页的模型开始。</translation>
+    </message>
+    <message>
+        <source>single weights, smallest first (unstructured)</source>
+        <translation>逐个权重，先剪最小的（非结构化）</translation>
+    </message>
+    <message>
+        <source>whole channels (structured)</source>
+        <translation>整个通道（结构化）</translation>
+    </message>
+    <message>
+        <source>weights removed (%)</source>
+        <translation>剪掉的权重 (%)</translation>
+    </message>
+    <message>
+        <source>MNIST test accuracy (%)</source>
+        <translation>MNIST 测试准确率 (%)</translation>
+    </message>
+    <message>
+        <source>Measure variants (pruned at this setting, int8)</source>
+        <translation>测量各版本（按此设置剪枝、int8 量化）</translation>
+    </message>
+    <message>
+        <source>Fine-tune the pruned model (one short epoch)</source>
+        <translation>微调剪枝后的模型（训练一小轮）</translation>
+    </message>
+    <message>
+        <source>Prune:</source>
+        <translation>剪枝：</translation>
+    </message>
+    <message>
+        <source>Variant</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Non-zero
+parameters</source>
+        <translation>非零
+参数</translation>
+    </message>
+    <message>
+        <source>MNIST
+accuracy</source>
+        <translation>MNIST
+准确率</translation>
+    </message>
+    <message>
+        <source>Latency
+(median)</source>
+        <translation>延迟
+（中位数）</translation>
+    </message>
+    <message>
+        <source>Size vs
+original</source>
+        <translation>大小
+（对比原始）</translation>
+    </message>
+    <message>
+        <source>Accuracy vs
+original</source>
+        <translation>准确率
+（对比原始）</translation>
+    </message>
+    <message>
+        <source>Speed vs
+original</source>
+        <translation>速度
+（对比原始）</translation>
+    </message>
+    <message>
+        <source>Use in Draw</source>
+        <translation>用于手写识别</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Variants: latency is one 28×28 drawing on one CPU thread.</source>
+        <translation>各版本：延迟指在单个 CPU 线程上识别一张 28×28 手写图像的时间。</translation>
+    </message>
+</context>
+<context>
+    <name>CompressWorker</name>
+    <message>
+        <source>Exported {0} ({1:.0f} KB); it gives the same digit as PyTorch on all {2:,} test digits checked, probabilities within {3:.1g}.</source>
+        <translation>已导出 {0}（{1:.0f} KB）；在检查的全部 {2:,} 个测试数字上，它给出的数字都与 PyTorch 相同，概率相差不超过 {3:.1g}。</translation>
     </message>
 </context>
 <context>
@@ -225,6 +467,10 @@
     <message>
         <source>Saved {0}.</source>
         <translation>已保存 {0}。</translation>
+    </message>
+    <message>
+        <source>Loaded {0}: recognised as {1}.</source>
+        <translation>已加载 {0}：识别为 {1}。</translation>
     </message>
     <message>
         <source>Loaded {0}.</source>
@@ -469,6 +715,10 @@
     <message>
         <source>Regression</source>
         <translation>回归</translation>
+    </message>
+    <message>
+        <source>Compress</source>
+        <translation>压缩</translation>
     </message>
     <message>
         <source>&amp;File</source>

@@ -1,0 +1,469 @@
+"""The Compress tab: prune and quantize the Draw tab's model and see what it costs.
+
+All measuring runs in a :class:`CompressWorker` on its own thread. The tab sends it one request
+at a time and keeps only the newest one waiting, so dragging the slider never queues up work.
+The optional fine-tune runs the Train tab's :class:`TrainWorker` (the one training loop).
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core import compression
+from ..core.checkpoints import Checkpoint, save_checkpoint
+from ..core.export import ExportError, export
+from ..core.inference import Classifier
+from ..core.training import TrainConfig
+from .train_worker import TrainWorker, cached_mnist
+
+EXPORT_CHECK_DIGITS = 1000
+DRAG_SUBSET = 1000  # test digits measured while the slider is being dragged; all 10,000 when it rests
+FINE_TUNE_DIGITS = 20000  # a short fine-tune: one epoch over this many training digits
+FINE_TUNE_LR = 0.002
+
+
+class CompressWorker(QObject):
+    """Measures pruned models and builds the variants, in whatever thread it is moved to."""
+
+    pruned_measured = Signal(str, float, int, bool, float)  # structure, amount, digits tested, all of them?, accuracy
+    variant_measured = Signal(str, object, object)  # name, Checkpoint, compression.Measures
+    exported = Signal(str)  # a message saying what was written and how it was checked
+    failed = Signal(str)
+    idle = Signal()  # after every request
+
+    def __init__(self, data_dir=None):
+        super().__init__()
+        self.data_dir = data_dir
+        self._abort = threading.Event()
+
+    def abort(self) -> None:
+        """Give up between variants (called from the GUI thread when the window closes)."""
+        self._abort.set()
+
+    @Slot(object, str, float, int)
+    def measure_pruned(self, checkpoint: Checkpoint, structure: str, amount: float, digits: int) -> None:
+        """Accuracy of ``checkpoint`` pruned by ``amount``, on the first ``digits`` test digits (0: all)."""
+        try:
+            test = cached_mnist(self.data_dir)[1]
+            subset = test.subset(digits) if 0 < digits < len(test) else test
+            model = compression.prune(checkpoint, amount, structure).build()
+            accuracy = compression.accuracy(model, subset)
+            self.pruned_measured.emit(structure, amount, len(subset), subset is test, accuracy)
+        except Exception as exc:  # a worker reports, it never dies silently
+            self._report(exc)
+        finally:
+            self.idle.emit()
+
+    @Slot(object)
+    def measure_variants(self, variants: list[tuple[str, Checkpoint, str | None]]) -> None:
+        """Measure each (name, checkpoint, method): with a method, what ``method`` makes of the checkpoint."""
+        try:
+            train, test = cached_mnist(self.data_dir)
+            for name, checkpoint, method in variants:
+                if self._abort.is_set():
+                    return
+                if method is not None:
+                    calibration = compression.calibration_digits(train) if method == "int8" else None
+                    checkpoint = compression.compress(checkpoint, method, calibration=calibration)
+                self.variant_measured.emit(name, checkpoint, compression.measure(checkpoint, test))
+        except Exception as exc:
+            self._report(exc)
+        finally:
+            self.idle.emit()
+
+    @Slot(object, str, str)
+    def export(self, checkpoint: Checkpoint, fmt: str, path: str) -> None:
+        """Write ``checkpoint`` as ``fmt`` and check it against PyTorch on 1,000 test digits."""
+        try:
+            report = export(checkpoint, fmt, path, cached_mnist(self.data_dir)[1].images[:EXPORT_CHECK_DIGITS])
+            self.exported.emit(self.tr("Exported {0} ({1:.0f} KB); it gives the same digit as PyTorch on all {2:,} test "
+                                       "digits checked, probabilities within {3:.1g}.").format(
+                report.path.name, report.size_bytes / 1000, report.checked_digits, report.max_difference))
+        except Exception as exc:
+            self._report(exc)
+        finally:
+            self.idle.emit()
+
+    def _report(self, exc: Exception) -> None:
+        if isinstance(exc, (compression.CompressionError, ExportError, OSError)):
+            self.failed.emit(str(exc))
+        else:
+            traceback.print_exc()
+            self.failed.emit(f"{type(exc).__name__}: {exc}")
+
+
+class CompressTab(QWidget):
+    """Slider and curve on the left, the table of variants on the right."""
+
+    use_model = Signal(object)  # a Classifier for the Draw tab
+    message = Signal(str)  # what the status line says, for the window's status bar
+    _measure_pruned = Signal(object, str, float, int)
+    _measure_variants = Signal(object)
+    _export = Signal(object, str, str)
+
+    def __init__(self, data_dir=None, current_model=lambda: None, parent=None):
+        """``current_model()`` gives the Draw tab's Classifier, the model File → Export… writes."""
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.current_model = current_model
+        self.source: Checkpoint | None = None
+        self.source_name = ""
+        self.variants: dict[str, tuple[Checkpoint, compression.Measures]] = {}
+        self.curve: dict[float, float] = {}  # sparsity -> accuracy on all test digits, for the chosen structure
+        self._busy = False
+        self._waiting_pruned: tuple | None = None  # only the newest slider position waits
+        self._waiting_jobs: list[tuple[str, tuple]] = []  # ("variants", (list,)) or ("export", (checkpoint, fmt, path))
+        self._fine_tune: tuple[QThread, TrainWorker] | None = None
+        self._build()
+        self.export_action = QAction(self.tr("&Export model (ONNX or TorchScript)…"), self)
+        self.export_action.triggered.connect(self._ask_export)
+        self.worker = CompressWorker(data_dir)
+        self.thread = QThread(self)
+        self.worker.moveToThread(self.thread)
+        self._measure_pruned.connect(self.worker.measure_pruned)
+        self._measure_variants.connect(self.worker.measure_variants)
+        self._export.connect(self.worker.export)
+        self.worker.exported.connect(self._set_status)
+        self.worker.pruned_measured.connect(self._pruned_measured)
+        self.worker.variant_measured.connect(self._variant_measured)
+        self.worker.failed.connect(lambda message: self._set_status(message, error=True))
+        self.worker.idle.connect(self._worker_idle)
+        self.thread.start()
+
+    # --- the contract with the main window ---------------------------------------------------
+
+    def set_source(self, classifier: Classifier | None) -> None:
+        """Start from ``classifier``'s model (the Draw tab's); nothing changes if it is the same one."""
+        if classifier is None or classifier.checkpoint is self.source:
+            return
+        self.source = classifier.checkpoint
+        self.source_name = Path(classifier.source).name if classifier.source else self.tr("the model trained in this session")
+        self.variants.clear()
+        self.table.setRowCount(0)
+        self.curve.clear()
+        self._show_curve(None, None)
+        quantized = self.source.quantized
+        for widget in (self.slider, self.structure_combo, self.measure_button, self.fine_tune_button):
+            widget.setEnabled(not quantized)
+        if quantized:
+            self.source_label.setText(self.tr("Starting from {0}: an int8 model, which cannot be compressed further. "
+                                              "Load the original in the Draw tab.").format(self.source_name))
+            return
+        self.source_label.setText(self.tr("Starting from the Draw tab's model: {0} ({1}).").format(self.source_name, self.source.arch))
+        self._request_variants([(self.tr("original"), self.source, None)])
+        self._slider_moved()
+
+    def file_actions(self) -> list[QAction]:
+        return [self.export_action]
+
+    def export_model(self, checkpoint: Checkpoint, fmt: str, path: str | Path) -> None:
+        """Export in the background; the status line says how it went."""
+        self._set_status(self.tr("Exporting to {0} and checking it against PyTorch…").format(Path(path).name))
+        self._waiting_jobs.append(("export", (checkpoint, fmt, str(path))))
+        self._dispatch()
+
+    def shutdown(self) -> None:
+        self.worker.abort()
+        if self._fine_tune is not None:
+            thread, worker = self._fine_tune
+            worker.abort()
+            thread.quit()
+            thread.wait()
+        self.thread.quit()
+        self.thread.wait()
+
+    # --- pruning slider and curve ------------------------------------------------------------
+
+    @property
+    def structure(self) -> str:
+        return self.structure_combo.currentData()
+
+    @property
+    def amount(self) -> float:
+        return self.slider.value() / 100
+
+    def _slider_moved(self) -> None:
+        self.sparsity_label.setText(self.tr("{0}% of the weights removed").format(self.slider.value()))
+        if self.source is None or self.source.quantized:
+            return
+        self._waiting_pruned = (self.source, self.structure, self.amount, DRAG_SUBSET if self.slider.isSliderDown() else 0)
+        self._dispatch()
+
+    def _structure_changed(self) -> None:
+        self.curve.clear()
+        self._slider_moved()
+
+    def _pruned_measured(self, structure: str, amount: float, digits: int, whole: bool, accuracy: float) -> None:
+        if structure != self.structure:
+            return
+        if whole:
+            self.curve[amount] = accuracy
+        self._show_curve(amount, accuracy)
+        self.accuracy_label.setText(
+            self.tr("MNIST test accuracy at {0:.0%} sparsity: {1:.2%} (on {2:,} digits)").format(amount, accuracy, digits)
+        )
+
+    def _show_curve(self, amount: float | None, accuracy: float | None) -> None:
+        xs = sorted(self.curve)
+        self.curve_line.setData(np.array(xs) * 100, np.array([self.curve[x] for x in xs]) * 100)
+        if amount is None:
+            self.current_point.setData([], [])
+        else:
+            self.current_point.setData([amount * 100], [accuracy * 100])
+
+    # --- variants ------------------------------------------------------------------------------
+
+    def measure_variants(self) -> None:
+        """Prune at the slider's setting, then int8 of the original and of the pruned model, and measure all."""
+        if self.source is None or self.source.quantized:
+            return
+        pruned = compression.prune(self.source, self.amount, self.structure)
+        name = self.tr("pruned {0:.0%}, {1}").format(self.amount, self._structure_name(self.structure_combo.currentData()))
+        self._set_status(self.tr("Measuring the variants in the background…"))
+        self._request_variants([
+            (self.tr("int8 (static)"), self.source, "int8"),
+            (self.tr("dynamic int8 (linear layers)"), self.source, "dynamic-int8"),
+            (name, pruned, None),
+            (self.tr("{0} + int8").format(name), pruned, "int8"),
+        ])
+
+    def _variant_measured(self, name: str, checkpoint: Checkpoint, measures: compression.Measures) -> None:
+        self.variants[name] = (checkpoint, measures)
+        base = self.variants.get(self.tr("original"), (None, measures))[1]
+        cells = [
+            name,
+            self.tr("{0:.1f} KB").format(measures.size_bytes / 1000),
+            self.tr("{0:,} of {1:,}").format(measures.nonzero, measures.parameters),
+            self.tr("{0:.2%}").format(measures.accuracy),
+            self.tr("{0:.2f} ms").format(measures.latency_ms),
+            self.tr("{0:.0%}").format(measures.size_bytes / base.size_bytes),
+            self.tr("{0:+.2f} points").format((measures.accuracy - base.accuracy) * 100),
+            self.tr("{0:.2f}×").format(base.latency_ms / measures.latency_ms),
+        ]
+        rows = [self.table.item(r, 0).text() for r in range(self.table.rowCount())]
+        row = rows.index(name) if name in rows else self.table.rowCount()
+        self.table.setRowCount(max(self.table.rowCount(), row + 1))
+        for column, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if column:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, column, item)
+        if self.table.currentRow() < 0:
+            self.table.selectRow(row)
+        self._set_status(self.tr("Measured {0}.").format(name))
+
+    def _structure_name(self, structure: str) -> str:
+        """A pruning structure (core.compression.PRUNE_STRUCTURES) as the variants table names it."""
+        return {"unstructured": self.tr("unstructured"), "channels": self.tr("channels")}.get(structure, structure)
+
+    def selected_variant(self) -> tuple[str, Checkpoint] | None:
+        row = self.table.currentRow()
+        if row < 0 or self.table.item(row, 0) is None:
+            return None
+        name = self.table.item(row, 0).text()
+        return name, self.variants[name][0]
+
+    def use_selected(self) -> None:
+        """Send the selected variant to the Draw tab."""
+        chosen = self.selected_variant()
+        if chosen is None:
+            self._set_status(self.tr("Pick a variant in the table first."), error=True)
+            return
+        name, checkpoint = chosen
+        self.use_model.emit(Classifier(checkpoint, "cpu", source=f"{self.source_name} · {name}"))
+
+    def save_selected(self, path: str | Path) -> bool:
+        """Write the selected variant as a checkpoint (loadable by the Draw tab and ``classify --model``)."""
+        chosen = self.selected_variant()
+        if chosen is None:
+            self._set_status(self.tr("Pick a variant in the table first."), error=True)
+            return False
+        try:
+            saved = save_checkpoint(chosen[1], path)
+        except OSError as exc:
+            self._set_status(self.tr("Could not write {0}: {1}").format(path, exc), error=True)
+            return False
+        self._set_status(self.tr("Saved {0} as {1}.").format(chosen[0], saved.name))
+        return True
+
+    # --- fine-tune -----------------------------------------------------------------------------
+
+    def fine_tune(self) -> None:
+        """Prune at the slider's setting and train one short epoch with the Train tab's worker; zeros stay zero."""
+        if self.source is None or self.source.quantized or self._fine_tune is not None:
+            return
+        if self._busy or self._waiting_jobs:  # quantizing traces the network with torch.fx, which training must not meet
+            self._set_status(self.tr("Wait until the variants are measured, then fine-tune."), error=True)
+            return
+        pruned = compression.prune(self.source, self.amount, self.structure)
+        config = TrainConfig(arch=self.source.arch, epochs=1, lr=FINE_TUNE_LR)
+        worker = TrainWorker(config, self.data_dir, train_subset=FINE_TUNE_DIGITS, initial=pruned)
+        thread = QThread(self)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.status.connect(self._set_status)
+        worker.failed.connect(lambda message: self._set_status(message, error=True))
+        worker.finished.connect(lambda outcome: self._fine_tuned(pruned, outcome))
+        worker.done.connect(thread.quit)
+        thread.finished.connect(self._fine_tune_ended)
+        self._fine_tune = (thread, worker)
+        self.fine_tune_button.setEnabled(False)
+        thread.start()
+
+    def _fine_tuned(self, pruned: Checkpoint, outcome) -> None:
+        if outcome.checkpoint is None:
+            return
+        tuned = replace(outcome.checkpoint, mean=pruned.mean, std=pruned.std,
+                        compression=dict(pruned.compression, fine_tuned_digits=FINE_TUNE_DIGITS))
+        name = self.tr("pruned {0:.0%}, {1}, fine-tuned").format(
+            pruned.compression["amount"], self._structure_name(pruned.compression["structure"]))
+        self._request_variants([(name, tuned, None)])
+
+    def _fine_tune_ended(self) -> None:
+        thread, worker = self._fine_tune
+        self._fine_tune = None
+        self._dispatch()
+        worker.deleteLater()
+        thread.deleteLater()
+        self.fine_tune_button.setEnabled(self.source is not None and not self.source.quantized)
+
+    # --- one request at a time -----------------------------------------------------------------
+
+    def _request_variants(self, variants: list[tuple]) -> None:
+        self._waiting_jobs.append(("variants", (variants,)))
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Send the worker the next request if it is free: variants first, then the newest slider position."""
+        if self._busy:
+            return
+        if self._waiting_jobs and self._fine_tune is None:  # see fine_tune: no quantizing while it trains
+            kind, arguments = self._waiting_jobs.pop(0)
+            self._busy = True
+            (self._measure_variants if kind == "variants" else self._export).emit(*arguments)
+        elif self._waiting_pruned is not None:
+            request, self._waiting_pruned = self._waiting_pruned, None
+            self._busy = True
+            self._measure_pruned.emit(*request)
+
+    def _worker_idle(self) -> None:
+        self._busy = False
+        self._dispatch()
+
+    # --- widgets -------------------------------------------------------------------------------
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self.status_label.setStyleSheet("color: #b3261e;" if error else "color: #444;")
+        self.status_label.setText(text)
+        self.message.emit(text)
+
+    def _ask_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the compressed model"), "digitdraw-compressed.pt",
+                                              self.tr("digitdraw checkpoints (*.pt)"))
+        if path:
+            self.save_selected(path)
+
+    def _ask_export(self) -> None:
+        classifier = self.current_model()
+        if classifier is None:
+            self._set_status(self.tr("There is no model to export."), error=True)
+            return
+        onnx_filter, script_filter = self.tr("ONNX (*.onnx)"), self.tr("TorchScript (*.pt)")
+        path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export the Draw tab's model"), "digitdraw.onnx",
+                                                   f"{onnx_filter};;{script_filter}")
+        if path:
+            self.export_model(classifier.checkpoint, "torchscript" if chosen == script_filter else "onnx", path)
+
+    def _build(self) -> None:
+        self.source_label = QLabel(self.tr("Starting from the Draw tab's model."), wordWrap=True)
+        self.structure_combo = QComboBox()
+        self.structure_combo.addItem(self.tr("single weights, smallest first (unstructured)"), "unstructured")
+        self.structure_combo.addItem(self.tr("whole channels (structured)"), "channels")
+        self.structure_combo.currentIndexChanged.connect(self._structure_changed)
+        self.slider = QSlider(Qt.Orientation.Horizontal, minimum=0, maximum=95, singleStep=5, pageStep=10, value=50,
+                              objectName="sparsitySlider")
+        self.slider.setTickInterval(5)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.slider.valueChanged.connect(self._slider_moved)
+        self.slider.sliderReleased.connect(self._slider_moved)
+        self.sparsity_label = QLabel()
+        self.accuracy_label = QLabel("–")
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setLabel("bottom", self.tr("weights removed (%)"))
+        self.plot.setLabel("left", self.tr("MNIST test accuracy (%)"))
+        self.plot.setXRange(0, 95)
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.curve_line = self.plot.plot([], [], pen=pg.mkPen("#1f5fbf", width=2), symbol="o", symbolSize=5,
+                                         symbolBrush="#1f5fbf")
+        self.current_point = self.plot.plot([], [], pen=None, symbol="o", symbolSize=13, symbolBrush="#c25e00")
+        self.measure_button = QPushButton(self.tr("Measure variants (pruned at this setting, int8)"))
+        self.measure_button.clicked.connect(self.measure_variants)
+        self.fine_tune_button = QPushButton(self.tr("Fine-tune the pruned model (one short epoch)"))
+        self.fine_tune_button.clicked.connect(self.fine_tune)
+
+        left = QVBoxLayout()
+        left.addWidget(self.source_label)
+        pruning = QHBoxLayout()
+        pruning.addWidget(QLabel(self.tr("Prune:")))
+        pruning.addWidget(self.structure_combo, 1)
+        left.addLayout(pruning)
+        left.addWidget(self.slider)
+        left.addWidget(self.sparsity_label)
+        left.addWidget(self.accuracy_label)
+        left.addWidget(self.plot, 1)
+        left.addWidget(self.measure_button)
+        left.addWidget(self.fine_tune_button)
+
+        self.table = QTableWidget(0, 8, objectName="variantsTable")
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Variant"), self.tr("File"), self.tr("Non-zero\nparameters"), self.tr("MNIST\naccuracy"),
+            self.tr("Latency\n(median)"), self.tr("Size vs\noriginal"), self.tr("Accuracy vs\noriginal"),
+            self.tr("Speed vs\noriginal"),
+        ])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        use_button = QPushButton(self.tr("Use in Draw"))
+        use_button.clicked.connect(self.use_selected)
+        save_button = QPushButton(self.tr("Save…"))
+        save_button.clicked.connect(self._ask_save)
+        self.status_label = QLabel("", wordWrap=True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(use_button)
+        buttons.addWidget(save_button)
+        buttons.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(QLabel(self.tr("Variants: latency is one 28×28 drawing on one CPU thread.")))
+        right.addWidget(self.table, 1)
+        right.addLayout(buttons)
+        right.addWidget(self.status_label)
+
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 2)
+        layout.addLayout(right, 3)
+        self._slider_moved()
