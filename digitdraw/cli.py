@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import argparse
 import gc
+import gettext
 import json
 import sys
 import time
 from pathlib import Path
+
+from .core.messages import UserMessage, translatable
+
+# Messages and --help in the language of LANGUAGE / LC_ALL / LC_MESSAGES / LANG, argparse's own
+# words included: the catalog is locale/<language>/LC_MESSAGES/digitdraw.mo (tools/translations.py).
+gettext.bindtextdomain("digitdraw", Path(__file__).resolve().parent / "locale")
+gettext.textdomain("digitdraw")
+_ = gettext.gettext
+
+
+def _error_text(error: BaseException) -> str:
+    """An error's message in the terminal's language (core's :class:`UserMessage` templates are translated)."""
+    if isinstance(error, UserMessage):
+        return error.fill(_(error.template))
+    return str(error)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,33 +44,39 @@ def main(argv: list[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     from .core.models import architectures
 
-    parser = argparse.ArgumentParser(prog="digitdraw", description="Draw digits, train CNNs and fit lines with PyTorch.")
-    parser.add_argument("--data-dir", help="folder holding MNIST/raw (default: $DIGITDRAW_DATA, else a per-user cache)")
+    parser = argparse.ArgumentParser(prog="digitdraw", description=_("Draw digits, train CNNs and fit lines with PyTorch."))
+    parser.add_argument(
+        "--data-dir", help=_("folder holding MNIST/raw (default: $DIGITDRAW_DATA, else a per-user cache)")
+    )
     parser.set_defaults(run=_run_gui)
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title=_("commands"), metavar="COMMAND")
 
-    gui = commands.add_parser("gui", help="start the window (the default)")
+    gui = commands.add_parser("gui", help=_("start the window (the default)"))
     gui.set_defaults(run=_run_gui)
 
-    classify = commands.add_parser("classify", help="classify image files of digits")
+    classify = commands.add_parser("classify", help=_("classify image files of digits"))
     classify.add_argument("images", nargs="+", metavar="IMAGE")
-    classify.add_argument("--model", help="checkpoint file (default: the shipped model)")
-    classify.add_argument("--device", default="cpu", help="cpu, cuda:0, mps ... (default: cpu)")
-    classify.add_argument("--json", action="store_true", help="one JSON object a line")
+    classify.add_argument("--model", help=_("checkpoint file (default: the shipped model)"))
+    classify.add_argument("--device", default="cpu", help=_("cpu, cuda:0, mps ... (default: cpu)"))
+    classify.add_argument("--json", action="store_true", help=_("one JSON object a line"))
     classify.set_defaults(run=_run_classify)
 
-    train = commands.add_parser("train", help="train a network on MNIST")
-    train.add_argument("--arch", choices=sorted(architectures()), help="network (default: the default recipe's)")
-    train.add_argument("--recipe", choices=["default", "pytorch-example"], default="default", help="settings to start from")
+    train = commands.add_parser("train", help=_("train a network on MNIST"))
+    train.add_argument("--arch", choices=sorted(architectures()), help=_("network (default: the default recipe's)"))
+    train.add_argument(
+        "--recipe", choices=["default", "pytorch-example"], default="default", help=_("settings to start from")
+    )
     train.add_argument("--epochs", type=int)
     train.add_argument("--batch-size", type=int)
     train.add_argument("--lr", type=float)
     train.add_argument("--optimizer", choices=["adamw", "adam", "sgd", "adadelta"])
-    train.add_argument("--no-augment", dest="augment", action="store_false", default=None, help="train on MNIST as it is")
-    train.add_argument("--device", default="auto", help="cpu, cuda:0, mps or auto (default: auto)")
-    train.add_argument("--data-dir", dest="train_data_dir", help="folder holding MNIST/raw")
-    train.add_argument("--out", default="digitdraw-model.pt", help="checkpoint to write (default: %(default)s)")
-    train.add_argument("--target-accuracy", type=float, help="stop as soon as test accuracy reaches this fraction, e.g. 0.99")
+    train.add_argument("--no-augment", dest="augment", action="store_false", default=None, help=_("train on MNIST as it is"))
+    train.add_argument("--device", default="auto", help=_("cpu, cuda:0, mps or auto (default: auto)"))
+    train.add_argument("--data-dir", dest="train_data_dir", help=_("folder holding MNIST/raw"))
+    train.add_argument("--out", default="digitdraw-model.pt", help=_("checkpoint to write (default: %(default)s)"))
+    train.add_argument(
+        "--target-accuracy", type=float, help=_("stop as soon as test accuracy reaches this fraction, e.g. 0.99")
+    )
     train.add_argument("--seed", type=int)
     train.set_defaults(run=_run_train)
     _add_export_parser(commands)
@@ -80,7 +102,7 @@ def _run_classify(args) -> int:
     try:
         classifier = Classifier.load(args.model, resolve_device(args.device))
     except (CheckpointError, ValueError) as exc:
-        print(f"digitdraw: {exc}", file=sys.stderr)
+        print(f"digitdraw: {_error_text(exc)}", file=sys.stderr)
         return 2
     if classifier.checkpoint.recognised_as:
         print(f"digitdraw: {args.model}: recognised as {classifier.checkpoint.recognised_as}", file=sys.stderr)
@@ -90,26 +112,31 @@ def _run_classify(args) -> int:
             image = image_to_image(read_image(path))
         except (ImageReadError, ValueError) as exc:
             failures += 1
-            _report_error(path, str(exc), args.json)
+            _report_error(path, exc, args.json)
             continue
         if image is None:
             failures += 1
-            _report_error(path, "nothing to classify: the image holds no digit", args.json)
+            _report_error(path, None, args.json)
             continue
         prediction = classifier.predict(image)
         if args.json:
             print(json.dumps({"path": path, "digit": prediction.digit, "probabilities": prediction.probabilities}))
         else:
-            note = "  (not sure)" if prediction.unsure else ""
+            note = _("  (not sure)") if prediction.unsure else ""
             print(f"{path}: {prediction.digit}  ({prediction.confidence:.1%}){note}")
     return 1 if failures else 0
 
 
-def _report_error(path: str, message: str, as_json: bool) -> None:
+NOTHING_TO_CLASSIFY = translatable("nothing to classify: the image holds no digit")
+
+
+def _report_error(path: str, error: BaseException | None, as_json: bool) -> None:
+    """One line for a file that could not be classified (``None``: it holds no digit); JSON stays English."""
     if as_json:
-        print(json.dumps({"path": path, "error": message}))
+        print(json.dumps({"path": path, "error": NOTHING_TO_CLASSIFY if error is None else str(error)}))
     else:
-        print(f"{path}: error: {message}", file=sys.stderr)
+        message = _(NOTHING_TO_CLASSIFY) if error is None else _error_text(error)
+        print(_("{path}: error: {message}").format(path=path, message=message), file=sys.stderr)
 
 
 def _run_train(args) -> int:
@@ -137,10 +164,10 @@ def _run_train(args) -> int:
         progress = _TerminalProgress()
         result = train(config, train_data, test_data, on_batch=progress.batch, on_eval=progress.evaluated)
     except (ValueError, DataMissingError, TrainingError) as exc:
-        print(f"digitdraw train: {exc}", file=sys.stderr)
+        print(f"digitdraw train: {_error_text(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ndigitdraw train: interrupted, nothing saved", file=sys.stderr)
+        print("\n" + _("digitdraw train: interrupted, nothing saved"), file=sys.stderr)
         return 130
     progress.finish()
     print(result.message, file=sys.stderr)
@@ -172,25 +199,29 @@ class _TerminalProgress:
         done = report.step / report.total_steps
         bar = "#" * round(done * self.width)
         eta = report.elapsed_s / done - report.elapsed_s if done else 0
-        sys.stderr.write(
-            f"\repoch {report.epoch} [{bar:<{self.width}}] {done:4.0%} loss {report.loss:.4f} "
-            f"{report.samples_per_s:,.0f} samples/s ETA {eta:4.0f}s"
+        line = _("epoch {epoch} [{bar}] {done} loss {loss} {speed} samples/s ETA {eta}s").format(
+            epoch=report.epoch, bar=f"{bar:<{self.width}}", done=f"{done:4.0%}", loss=f"{report.loss:.4f}",
+            speed=f"{report.samples_per_s:,.0f}", eta=f"{eta:4.0f}",
         )
+        sys.stderr.write("\r" + line)
         sys.stderr.flush()
 
     def evaluated(self, report) -> None:
-        sys.stderr.write(f"\n  test after {report.epoch:.2f} epochs: accuracy {report.test_accuracy:.2%}, loss {report.test_loss:.4f}\n")
+        line = _("test after {epochs} epochs: accuracy {accuracy}, loss {loss}").format(
+            epochs=f"{report.epoch:.2f}", accuracy=f"{report.test_accuracy:.2%}", loss=f"{report.test_loss:.4f}"
+        )
+        sys.stderr.write(f"\n  {line}\n")
 
     def finish(self) -> None:
         sys.stderr.write("\n")
 
 
 def _add_export_parser(commands) -> None:
-    export = commands.add_parser("export", help="write a model as ONNX or TorchScript, checked against PyTorch")
-    export.add_argument("--model", help="checkpoint file (default: the shipped model)")
+    export = commands.add_parser("export", help=_("write a model as ONNX or TorchScript, checked against PyTorch"))
+    export.add_argument("--model", help=_("checkpoint file (default: the shipped model)"))
     export.add_argument("--format", required=True, choices=["onnx", "torchscript"])
-    export.add_argument("--out", required=True, help="file to write")
-    export.add_argument("--check-digits", type=int, default=1000, help="MNIST test digits to check it on (default: %(default)s)")
+    export.add_argument("--out", required=True, help=_("file to write"))
+    export.add_argument("--check-digits", type=int, default=1000, help=_("MNIST test digits to check it on (default: %(default)s)"))
     export.set_defaults(run=_run_export)
 
 
@@ -205,7 +236,7 @@ def _run_export(args) -> int:
         _, test = load_mnist(args.data_dir)
         report = export(checkpoint, args.format, args.out, test.images[: max(1, args.check_digits)])
     except (CheckpointError, DataMissingError, ExportError, OSError) as exc:
-        print(f"digitdraw export: {exc}", file=sys.stderr)
+        print(f"digitdraw export: {_error_text(exc)}", file=sys.stderr)
         return 2
     print(json.dumps({"format": report.format, "out": str(report.path), "size_bytes": report.size_bytes,
                       "checked_digits": report.checked_digits, "same_digits": report.same_digits,
@@ -214,13 +245,13 @@ def _run_export(args) -> int:
 
 
 def _add_compress_parser(commands) -> None:
-    compress = commands.add_parser("compress", help="prune or quantize a model and measure what it costs")
-    compress.add_argument("--model", help="checkpoint file (default: the shipped model)")
+    compress = commands.add_parser("compress", help=_("prune or quantize a model and measure what it costs"))
+    compress.add_argument("--model", help=_("checkpoint file (default: the shipped model)"))
     compress.add_argument("--method", required=True, choices=["prune", "int8", "dynamic-int8"])
-    compress.add_argument("--amount", type=float, help="share of weights to prune, 0 to 0.95 (default: 0.5)")
+    compress.add_argument("--amount", type=float, help=_("share of weights to prune, 0 to 0.95 (default: 0.5)"))
     compress.add_argument("--structure", choices=["unstructured", "channels"], default="unstructured",
-                          help="prune single weights by magnitude, or whole channels (default: %(default)s)")
-    compress.add_argument("--out", help="checkpoint to write (default: MODEL-METHOD.pt in this folder)")
+                          help=_("prune single weights by magnitude, or whole channels (default: %(default)s)"))
+    compress.add_argument("--out", help=_("checkpoint to write (default: MODEL-METHOD.pt in this folder)"))
     compress.set_defaults(run=_run_compress)
 
 
@@ -231,7 +262,7 @@ def _run_compress(args) -> int:
     from .core.inference import Classifier
 
     if args.method != "prune" and args.amount is not None:
-        print("digitdraw compress: --amount is for --method prune only", file=sys.stderr)
+        print(_("digitdraw compress: --amount is for --method prune only"), file=sys.stderr)
         return 2
     try:
         classifier = Classifier.load(args.model)
@@ -241,10 +272,11 @@ def _run_compress(args) -> int:
         compressed = compression.compress(base, args.method, 0.5 if args.amount is None else args.amount, args.structure, calibration)
         source = Path(classifier.source).stem
         out = save_checkpoint(compressed, Path(args.out or f"{source}-{args.method}.pt"))
-        print(f"measuring the original and the {args.method} model on {len(test_data):,} test digits…", file=sys.stderr)
+        print(_("measuring the original and the {method} model on {count} test digits…").format(
+            method=args.method, count=f"{len(test_data):,}"), file=sys.stderr)
         before, after = compression.measure(base, test_data), compression.measure(compressed, test_data)
     except (CheckpointError, DataMissingError, compression.CompressionError, OSError) as exc:
-        print(f"digitdraw compress: {exc}", file=sys.stderr)
+        print(f"digitdraw compress: {_error_text(exc)}", file=sys.stderr)
         return 2
     print(json.dumps({
         "method": args.method,
@@ -260,12 +292,14 @@ def _run_compress(args) -> int:
 
 
 def _add_learn_parser(commands) -> None:
-    learn = commands.add_parser("learn", help="fine-tune a model to your handwriting (an ImageFolder of digit pictures)")
-    learn.add_argument("--samples", help="folder with sub-folders 0 to 9 of digit pictures (default: your personal set)")
-    learn.add_argument("--model", help="checkpoint to start from (default: your personal model, else the shipped one)")
-    learn.add_argument("--out", help="checkpoint to write (default: your personal model, loaded by the app at start)")
-    learn.add_argument("--data-dir", dest="learn_data_dir", help="folder holding MNIST/raw")
-    learn.add_argument("--steps", type=int, help="training steps of 128 pictures each (default: 150)")
+    learn = commands.add_parser(
+        "learn", help=_("fine-tune a model to your handwriting (an ImageFolder of digit pictures)")
+    )
+    learn.add_argument("--samples", help=_("folder with sub-folders 0 to 9 of digit pictures (default: your personal set)"))
+    learn.add_argument("--model", help=_("checkpoint to start from (default: your personal model, else the shipped one)"))
+    learn.add_argument("--out", help=_("checkpoint to write (default: your personal model, loaded by the app at start)"))
+    learn.add_argument("--data-dir", dest="learn_data_dir", help=_("folder holding MNIST/raw"))
+    learn.add_argument("--steps", type=int, help=_("training steps of 128 pictures each (default: 150)"))
     learn.set_defaults(run=_run_learn)
 
 
@@ -287,16 +321,17 @@ def _run_learn(args) -> int:
         for message in samples.skipped:
             print(f"digitdraw learn: {message}", file=sys.stderr)
         checkpoint = load_checkpoint(model_path)
-        print(f"Learning from {len(samples)} drawings, starting from {model_path} …", file=sys.stderr)
+        print(_("Learning from {count} drawings, starting from {model} …").format(count=len(samples), model=model_path),
+              file=sys.stderr)
         train_data, test_data = load_mnist(args.learn_data_dir or args.data_dir)
         progress = _TerminalProgress()
         result = fine_tune(checkpoint, samples.images, train_data, test_data, settings, on_batch=progress.batch)
         progress.finish()
     except (SamplesError, CheckpointError, ValueError, DataMissingError, TrainingError) as exc:
-        print(f"digitdraw learn: {exc}", file=sys.stderr)
+        print(f"digitdraw learn: {_error_text(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ndigitdraw learn: interrupted, nothing saved", file=sys.stderr)
+        print("\n" + _("digitdraw learn: interrupted, nothing saved"), file=sys.stderr)
         return 130
     saved = save_checkpoint(result.checkpoint, out)
     summary = {
@@ -317,18 +352,22 @@ def _add_explain_parser(commands) -> None:
 
     explain = commands.add_parser(
         "explain",
-        help="show which pixels made the network read each image as it did",
-        description="For each picture: the digit it reads and which pixels pushed the network towards the target "
-        "digit (positive) or away from it (negative), on the 28x28 ink image the network received.",
+        help=_("show which pixels made the network read each image as it did"),
+        description=_("For each picture: the digit it reads and which pixels pushed the network towards the target "
+                      "digit (positive) or away from it (negative), on the 28x28 ink image the network received."),
     )
     explain.add_argument("images", nargs="+", metavar="IMAGE")
-    explain.add_argument("--model", help="checkpoint file (default: the shipped model)")
-    explain.add_argument("--method", default=DEFAULT_METHOD, help=f"attribution method (default: {DEFAULT_METHOD}; see below)")
-    explain.add_argument("--target", help="digit to explain, 0 to 9 (default: the digit the network reads)")
-    explain.add_argument("--out-dir", help="write a PNG per picture: the input beside its attribution heatmap")
-    explain.add_argument("--json", action="store_true", help="one JSON object a line, with the input and attribution as 28x28 arrays")
+    explain.add_argument("--model", help=_("checkpoint file (default: the shipped model)"))
+    explain.add_argument("--method", default=DEFAULT_METHOD,
+                         help=_("attribution method (default: {method}; see below)").format(method=DEFAULT_METHOD))
+    explain.add_argument("--target", help=_("digit to explain, 0 to 9 (default: the digit the network reads)"))
+    explain.add_argument("--out-dir", help=_("write a PNG per picture: the input beside its attribution heatmap"))
+    explain.add_argument("--json", action="store_true",
+                         help=_("one JSON object a line, with the input and attribution as 28x28 arrays"))
     explain.set_defaults(run=_run_explain)
-    explain.epilog = "methods: " + "; ".join(f"{name}: {m.description}" for name, m in METHODS.items())
+    explain.epilog = _("methods: {methods}").format(
+        methods="; ".join(f"{name}: {m.describe(_)}" for name, m in METHODS.items())
+    )
 
 
 def _run_explain(args) -> int:
@@ -340,15 +379,17 @@ def _run_explain(args) -> int:
     from .core.preprocess import image_to_image
 
     if args.method not in METHODS:
-        print(f"digitdraw explain: unknown method {args.method!r}; choose one of: {', '.join(METHODS)}", file=sys.stderr)
+        message = _("digitdraw explain: unknown method {method!r}; choose one of: {known}")
+        print(message.format(method=args.method, known=", ".join(METHODS)), file=sys.stderr)
         return 2
     if args.target is not None and args.target not in [str(digit) for digit in range(10)]:
-        print(f"digitdraw explain: --target must be a digit from 0 to 9, not {args.target!r}", file=sys.stderr)
+        print(_("digitdraw explain: --target must be a digit from 0 to 9, not {target!r}").format(target=args.target),
+              file=sys.stderr)
         return 2
     try:
         classifier = Classifier.load(args.model)
     except (CheckpointError, ValueError) as exc:
-        print(f"digitdraw explain: {exc}", file=sys.stderr)
+        print(f"digitdraw explain: {_error_text(exc)}", file=sys.stderr)
         return 2
     out_dir = Path(args.out_dir) if args.out_dir else None
     failures = 0
@@ -362,11 +403,11 @@ def _run_explain(args) -> int:
             heat = attribute(classifier.model, image[None], target, args.method, classifier.checkpoint.mean, classifier.checkpoint.std)[0]
             written = save_explanation(image, heat, out_dir / f"{Path(path).stem}-explained.png", target) if out_dir else None
         except AttributionError as exc:  # the model, not the file: no other picture will do better
-            print(f"digitdraw explain: {exc}", file=sys.stderr)
+            print(f"digitdraw explain: {_error_text(exc)}", file=sys.stderr)
             return 2
         except (ImageReadError, ValueError, OSError) as exc:
             failures += 1
-            _report_error(path, str(exc), args.json)
+            _report_error(path, exc, args.json)
             continue
         if args.json:
             print(json.dumps({
@@ -379,5 +420,8 @@ def _run_explain(args) -> int:
             }))
         else:
             saved = f"  -> {written}" if written else ""
-            print(f"{path}: reads {prediction.digit} ({prediction.confidence:.1%}), {args.method} for {target}{saved}")
+            line = _("{path}: reads {digit} ({confidence}), {method} for {target}").format(
+                path=path, digit=prediction.digit, confidence=f"{prediction.confidence:.1%}", method=args.method,
+                target=target)
+            print(line + saved)
     return 1 if failures else 0

@@ -1,10 +1,14 @@
-"""Make the README's screenshots with the app itself, offscreen: docs/draw.png, draw-why-not.png, train.png, regression.png.
+"""The README's screenshots, made by the app itself offscreen: docs/draw.png, draw-why-not.png, train.png, regression.png.
 
     QT_QPA_PLATFORM=offscreen DIGITDRAW_DATA=... python docs/screenshots.py
+    ... python docs/screenshots.py --language zh_CN --size 1024x640 --out /tmp/shots   # draw-zh_CN.png, ...
+
+Chinese screenshots need a CJK font on the machine that takes them (e.g. apt install fonts-noto-cjk).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -23,6 +27,7 @@ from digit_strokes import clear_drawing  # noqa: E402
 from digitdraw.core.regression import random_points  # noqa: E402
 from digitdraw.ui import MainWindow  # noqa: E402
 from digitdraw.ui.app import configure_application  # noqa: E402
+from digitdraw.ui.language import install_translators  # noqa: E402
 
 
 def wait(app: QApplication, seconds: float) -> None:
@@ -55,10 +60,20 @@ def draw_digit(canvas, digit: int) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Screenshots of every tab, made by the app.")
+    parser.add_argument("--language", choices=["en", "zh_CN"], help="files named draw-<language>.png, ...")
+    parser.add_argument("--size", help="window size, WIDTHxHEIGHT (default: 1180x940 for Draw, 1180x780 after)")
+    parser.add_argument("--out", type=Path, default=DOCS, help="folder to write to (default: docs/)")
+    args = parser.parse_args()
+    size = tuple(map(int, args.size.split("x"))) if args.size else None
+    suffix = f"-{args.language}" if args.language else ""
+    args.out.mkdir(parents=True, exist_ok=True)
+
     app = QApplication(sys.argv)
     configure_application(app)
+    install_translators(args.language or "en")
     window = MainWindow()
-    window.resize(1180, 940)  # room for the Draw tab's inside view
+    window.resize(*(size or (1180, 940)))  # room for the Draw tab's inside view
     window.show()
     wait(app, 0.3)
 
@@ -67,11 +82,11 @@ def main() -> None:
     wait_for_inside_view(app, inside, 5)
     inside._point(0, 3)  # as if the pointer rested on a first-layer map
     wait(app, 0.3)
-    window.grab().save(str(DOCS / "draw.png"))
+    window.grab().save(str(args.out / f"draw{suffix}.png"))
     inside.set_target(3)  # as a click on the bar of 3 does: why not 3?
     wait_for_inside_view(app, inside, 3)
-    window.draw_tab.grab().save(str(DOCS / "draw-why-not.png"))
-    window.resize(1180, 780)
+    window.draw_tab.grab().save(str(args.out / f"draw-why-not{suffix}.png"))
+    window.resize(*(size or (1180, 780)))
 
     train = window.train_tab
     window.tabs.setCurrentWidget(train)
@@ -81,7 +96,7 @@ def main() -> None:
     while train.is_running:
         wait(app, 0.2)
     wait(app, 0.3)
-    window.grab().save(str(DOCS / "train.png"))
+    window.grab().save(str(args.out / f"train{suffix}.png"))
 
     regression = window.regression_tab
     window.tabs.setCurrentWidget(regression)
@@ -90,7 +105,7 @@ def main() -> None:
     wait(app, 1.5)
     regression.pause_button.click()
     wait(app, 0.2)
-    window.grab().save(str(DOCS / "regression.png"))
+    window.grab().save(str(args.out / f"regression{suffix}.png"))
     window.close()
 
 

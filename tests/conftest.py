@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["LANGUAGE"] = "en"  # the command line in English whatever the machine's locale; tests choose Chinese
 
 
 @pytest.fixture(autouse=True)

@@ -16,13 +16,14 @@ from torch import nn
 from .anatomy import model_device
 from .checkpoints import _first_line
 from .inference import SINGLE_THREAD_BATCH, _torch_threads
+from .messages import UserMessage, translatable
 
 OCCLUSION_WINDOW = 4  # pixels on a side of the blank patch slid over the image
 INTEGRATED_STEPS = 32  # steps from the blank page to the image
 OCCLUSION_STRIDE = 2  # pixels it moves each step: 4x fewer runs than 1, and as faithful (benchmarks/faithfulness.py)
 
 
-class AttributionError(Exception):
+class AttributionError(UserMessage):
     """An attribution that cannot be made: unknown method, target out of range, a model without gradients."""
 
 
@@ -31,17 +32,26 @@ class Method:
     """An attribution method, its one-line description and whether it needs the model's gradients."""
 
     name: str
-    description: str
+    description: str  # a translatable template: describe() fills in its {steps} and {window}
     needs_gradients: bool
+
+    def describe(self, translate=lambda template: template) -> str:
+        """The description, ``translate`` mapping the English template to another language's."""
+        return translate(self.description).format(steps=INTEGRATED_STEPS, window=OCCLUSION_WINDOW)
 
 
 METHODS: dict[str, Method] = {
     method.name: method
     for method in (
-        Method("saliency", "plain gradient of the digit's log-probability with respect to each pixel", True),
-        Method("input-x-gradient", "gradient times the ink: how much each inked pixel adds", True),
-        Method("integrated-gradients", f"gradients summed along {INTEGRATED_STEPS} steps from a blank page to the drawing", True),
-        Method("occlusion", f"how much the answer drops when a {OCCLUSION_WINDOW}x{OCCLUSION_WINDOW} patch is blanked out", False),
+        # The names are translatable too: the window shows them in its language, the CLI takes them as they are.
+        Method(translatable("saliency"),
+               translatable("plain gradient of the digit's log-probability with respect to each pixel"), True),
+        Method(translatable("input-x-gradient"), translatable("gradient times the ink: how much each inked pixel adds"),
+               True),
+        Method(translatable("integrated-gradients"),
+               translatable("gradients summed along {steps} steps from a blank page to the drawing"), True),
+        Method(translatable("occlusion"),
+               translatable("how much the answer drops when a {window}x{window} patch is blanked out"), False),
     )
 }
 DEFAULT_METHOD = "occlusion"  # the most faithful by deletion (benchmarks/faithfulness.py), and it needs no gradients
@@ -61,7 +71,8 @@ def attribute(
     per digit (log-probabilities for digitdraw's models).
     """
     if method not in METHODS:
-        raise AttributionError(f"unknown method {method!r} (known: {', '.join(METHODS)})")
+        raise AttributionError(translatable("unknown method {method!r} (known: {known})"), method=method,
+                               known=", ".join(METHODS))
     targets = _targets(targets, len(images))
     ink_model = _InkModel(model, mean, std).eval()
     device = model_device(model)
@@ -74,10 +85,14 @@ def attribute(
         if METHODS[method].needs_gradients:
             gradient_free = ", ".join(name for name, m in METHODS.items() if not m.needs_gradients)
             raise AttributionError(
-                f"{method} needs gradients and this model cannot give them (an int8 quantized model?): "
-                f"{_first_line(exc)}. Try {gradient_free}, which needs only the network's answers."
+                translatable(
+                    "{method} needs gradients and this model cannot give them (an int8 quantized model?): "
+                    "{reason}. Try {gradient_free}, which needs only the network's answers."
+                ),
+                method=method, reason=_first_line(exc), gradient_free=gradient_free,
             ) from None
-        raise AttributionError(f"{method} failed on this model: {_first_line(exc)}") from None
+        raise AttributionError(translatable("{method} failed on this model: {reason}"), method=method,
+                               reason=_first_line(exc)) from None
     return result.detach()[:, 0].float().cpu()
 
 
@@ -85,7 +100,7 @@ def _run(method: str, model: nn.Module, ink: torch.Tensor, targets: torch.Tensor
     try:
         from captum.attr import InputXGradient, IntegratedGradients, Occlusion, Saliency
     except ImportError:
-        raise AttributionError("attributions need Captum, which is not installed: pip install captum") from None
+        raise AttributionError(translatable("attributions need Captum, which is not installed: pip install captum")) from None
 
     if method == "saliency":
         return Saliency(model).attribute(ink, target=targets, abs=False)
@@ -116,7 +131,7 @@ def _targets(targets, count: int) -> torch.Tensor:
     if len(targets) == 1 and count != 1:
         targets = targets.expand(count)
     if len(targets) != count:
-        raise AttributionError(f"{len(targets)} targets for {count} images")
+        raise AttributionError(translatable("{targets} targets for {count} images"), targets=len(targets), count=count)
     if ((targets < 0) | (targets > 9)).any():
-        raise AttributionError(f"target digit must be 0 to 9, not {targets.tolist()}")
+        raise AttributionError(translatable("target digit must be 0 to 9, not {targets}"), targets=targets.tolist())
     return targets

@@ -23,6 +23,7 @@ from typing import BinaryIO, Callable
 import torch
 from torch import nn
 
+from .messages import UserMessage, translatable
 from .models import architectures, build_model
 
 FORMAT = "digitdraw-checkpoint"
@@ -31,7 +32,7 @@ COMPRESSED_FORMAT_VERSION = 2  # adds "compression"; older readers refuse it rat
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 
 
-class CheckpointError(Exception):
+class CheckpointError(UserMessage):
     """A file that is not a usable digitdraw checkpoint."""
 
 
@@ -68,12 +69,14 @@ class Checkpoint:
             try:
                 return build_quantized(self)
             except (RuntimeError, KeyError, ValueError) as exc:
-                raise CheckpointError(f"int8 weights do not fit architecture {self.arch!r}: {_first_line(exc)}") from None
+                raise CheckpointError(translatable("int8 weights do not fit architecture {arch!r}: {reason}"),
+                                      arch=self.arch, reason=_first_line(exc)) from None
         model = build_model(self.arch)
         try:
             model.load_state_dict(self.state_dict)
         except RuntimeError as exc:
-            raise CheckpointError(f"weights do not fit architecture {self.arch!r}: {exc}") from None
+            raise CheckpointError(translatable("weights do not fit architecture {arch!r}: {reason}"), arch=self.arch,
+                                  reason=exc) from None
         if self.compression.get("method") == "prune":
             from .compression import keep_pruned_weights_at_zero
 
@@ -124,13 +127,15 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
-        raise CheckpointError(f"{path}: no such file") from None
+        raise CheckpointError(translatable("{path}: no such file"), path=path) from None
     except IsADirectoryError:
-        raise CheckpointError(f"{path}: is a folder, not a checkpoint file") from None
+        raise CheckpointError(translatable("{path}: is a folder, not a checkpoint file"), path=path) from None
     except pickle.UnpicklingError as exc:
-        raise CheckpointError(f"{path}: refused, the file holds objects other than weights ({_first_line(exc)})") from None
+        raise CheckpointError(translatable("{path}: refused, the file holds objects other than weights ({reason})"),
+                              path=path, reason=_first_line(exc)) from None
     except Exception as exc:  # torch.load raises many kinds (KeyError, RuntimeError, ...) for damaged files
-        raise CheckpointError(f"{path}: not a readable checkpoint (damaged or truncated?): {_first_line(exc)}") from None
+        raise CheckpointError(translatable("{path}: not a readable checkpoint (damaged or truncated?): {reason}"),
+                              path=path, reason=_first_line(exc)) from None
     return _validate(raw, path)
 
 
@@ -138,13 +143,14 @@ def _validate(raw, path: Path) -> Checkpoint:
     if _is_bare_state_dict(raw):
         return _recognise(raw, path)
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        raise CheckpointError(f"{path}: not a digitdraw checkpoint")
+        raise CheckpointError(translatable("{path}: not a digitdraw checkpoint"), path=path)
     if raw.get("version") not in (FORMAT_VERSION, COMPRESSED_FORMAT_VERSION):
-        raise CheckpointError(f"{path}: checkpoint version {raw.get('version')!r} is not supported")
+        raise CheckpointError(translatable("{path}: checkpoint version {version!r} is not supported"), path=path,
+                              version=raw.get("version"))
     state = raw.get("state_dict")
     norm = raw.get("normalization") or {}
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise CheckpointError(f"{path}: checkpoint has no weights")
+        raise CheckpointError(translatable("{path}: checkpoint has no weights"), path=path)
     try:
         checkpoint = Checkpoint(
             arch=str(raw["arch"]),
@@ -157,11 +163,12 @@ def _validate(raw, path: Path) -> Checkpoint:
             compression=dict(raw.get("compression") or {}),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise CheckpointError(f"{path}: checkpoint metadata is incomplete ({exc})") from None
+        raise CheckpointError(translatable("{path}: checkpoint metadata is incomplete ({reason})"), path=path,
+                              reason=exc) from None
     try:
         build_model(checkpoint.arch)
     except ValueError as exc:
-        raise CheckpointError(f"{path}: {exc}") from None
+        raise CheckpointError(translatable("{path}: {reason}"), path=path, reason=exc) from None
     return checkpoint
 
 
@@ -183,8 +190,9 @@ def _recognise(state: dict[str, torch.Tensor], path: Path) -> Checkpoint:
     closest = min(differences, key=lambda arch: len(differences[arch]))
     shown = "; ".join(differences[closest][:4]) + ("; …" if len(differences[closest]) > 4 else "")
     raise CheckpointError(
-        f"{path}: not a digitdraw checkpoint, and as a bare state_dict it matches no known network; "
-        f"the closest, {closest!r}, differs: {shown}"
+        translatable("{path}: not a digitdraw checkpoint, and as a bare state_dict it matches no known network; "
+                     "the closest, {closest!r}, differs: {shown}"),
+        path=path, closest=closest, shown=shown,
     )
 
 

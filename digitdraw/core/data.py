@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from .messages import UserMessage, translatable
+
 RAW_FILES = (
     "train-images-idx3-ubyte",
     "train-labels-idx1-ubyte",
@@ -23,7 +25,7 @@ RAW_FILES = (
 ENV_VAR = "DIGITDRAW_DATA"
 
 
-class DataMissingError(Exception):
+class DataMissingError(UserMessage):
     """MNIST is not in the data folder and could not be downloaded."""
 
 
@@ -76,10 +78,15 @@ def load_mnist(data_dir: str | os.PathLike | None = None, *, download: bool = Tr
     missing = missing_files(root)
     if missing:
         raise DataMissingError(
-            f"MNIST not found in {root / 'MNIST' / 'raw'}: missing {', '.join(missing)}. "
-            f"Download could not fetch them (no network?). Put the four MNIST files "
-            f"({', '.join(RAW_FILES)}) there, uncompressed, or point --data-dir / {ENV_VAR} at a folder "
-            f"that holds MNIST/raw/."
+            translatable(
+                "MNIST not found in {folder}: missing {missing}. Download could not fetch them (no network?). "
+                "Put the four MNIST files ({files}) there, uncompressed, or point --data-dir / {variable} at a "
+                "folder that holds MNIST/raw/."
+            ),
+            folder=root / "MNIST" / "raw",
+            missing=", ".join(missing),
+            files=", ".join(RAW_FILES),
+            variable=ENV_VAR,
         )
     raw = root / "MNIST" / "raw"
     train_images, train_labels, test_images, test_labels = (read_idx(raw / name) for name in RAW_FILES)
@@ -90,12 +97,15 @@ def read_idx(path: Path) -> torch.Tensor:
     """Read an uncompressed unsigned-byte IDX file (the MNIST format) into a uint8 tensor."""
     data = path.read_bytes()
     if len(data) < 4 or data[:2] != b"\0\0" or data[2] != 0x08:
-        raise DataMissingError(f"{path} is not an unsigned-byte IDX file")
+        raise DataMissingError(translatable("{path} is not an unsigned-byte IDX file"), path=path)
     ndim = data[3]
     shape = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
     body = data[4 + 4 * ndim :]
     if len(body) != int(np.prod(shape)):
-        raise DataMissingError(f"{path} is truncated: expected {int(np.prod(shape))} bytes of data, found {len(body)}")
+        raise DataMissingError(
+            translatable("{path} is truncated: expected {expected} bytes of data, found {found}"),
+            path=path, expected=int(np.prod(shape)), found=len(body),
+        )
     return torch.from_numpy(np.frombuffer(body, dtype=np.uint8).reshape(shape).copy())
 
 

@@ -6,8 +6,10 @@ import os
 
 import numpy as np
 
+from .messages import UserMessage, translatable
 
-class ImageReadError(Exception):
+
+class ImageReadError(UserMessage):
     """A file that cannot be read as a picture."""
 
 
@@ -22,8 +24,8 @@ def read_image(path: str | os.PathLike) -> np.ndarray:
                 image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
             return np.asarray(image)
     except FileNotFoundError:
-        raise ImageReadError("no such file") from None
+        raise ImageReadError(translatable("no such file")) from None
     except IsADirectoryError:
-        raise ImageReadError("is a folder, not an image") from None
+        raise ImageReadError(translatable("is a folder, not an image")) from None
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ImageReadError(f"not a readable image ({exc})") from None
+        raise ImageReadError(translatable("not a readable image ({reason})"), reason=exc) from None

@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from .messages import UserMessage, translatable
+
 MODEL_KINDS = ("line", "polynomial", "network")
 ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
 OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
@@ -22,7 +24,7 @@ DIVERGENCE_LOSS = 1e4  # in rescaled units, where predicting the mean scores 1
 CONVERGED_GRADIENT = 1e-5
 
 
-class RegressionInputError(ValueError):
+class RegressionInputError(UserMessage, ValueError):
     """Points or settings that cannot be fitted; the message is meant for the user."""
 
 
@@ -35,15 +37,18 @@ def _as_points(x, y) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=np.float64).ravel()
     y = np.asarray(y, dtype=np.float64).ravel()
     if x.shape != y.shape:
-        raise RegressionInputError(f"x and y need the same number of values ({x.size} vs {y.size}).")
+        message = translatable("x and y need the same number of values ({x} vs {y}).")
+        raise RegressionInputError(message, x=x.size, y=y.size)
     if x.size < 2:
-        raise RegressionInputError("Add at least two points before fitting.")
+        raise RegressionInputError(translatable("Add at least two points before fitting."))
     if not (np.isfinite(x).all() and np.isfinite(y).all()):
-        raise RegressionInputError("Every coordinate must be a finite number (no NaN or infinity).")
+        raise RegressionInputError(translatable("Every coordinate must be a finite number (no NaN or infinity)."))
     if max(np.abs(x).max(), np.abs(y).max()) > MAX_COORDINATE:
-        raise RegressionInputError(f"Coordinates beyond ±{MAX_COORDINATE:g} are too large: rescale the data.")
+        raise RegressionInputError(translatable("Coordinates beyond ±{limit:g} are too large: rescale the data."),
+                                   limit=MAX_COORDINATE)
     if np.ptp(x) <= 1e-9 * max(1.0, np.abs(x).max()):
-        raise RegressionInputError("All points share the same x: no function of x passes through them.")
+        message = translatable("All points share the same x: no function of x passes through them.")
+        raise RegressionInputError(message)
     return x, y
 
 
@@ -90,7 +95,7 @@ def build_model(kind: str, degree: int = 3, hidden: int = 16, activation: str = 
         return nn.Linear(1, 1)
     if kind == "polynomial":
         if not 1 <= degree <= 12:
-            raise RegressionInputError("Choose a polynomial degree between 1 and 12.")
+            raise RegressionInputError(translatable("Choose a polynomial degree between 1 and 12."))
         return Polynomial(degree)
     if kind == "network":
         return nn.Sequential(nn.Linear(1, hidden), ACTIVATIONS[activation](), nn.Linear(hidden, 1))
@@ -205,8 +210,8 @@ class RegressionFit:
         return self.losses[-1]
 
     def _divergence(self) -> FitDiverged:
-        return FitDiverged(f"The loss diverged: learning rate {self.lr:g} is too large. "
-                           "Lower it and press Reset.")
+        message = translatable("The loss diverged: learning rate {lr:g} is too large. Lower it and press Reset.")
+        return FitDiverged(message, lr=self.lr)
 
     @property
     def scaling(self) -> Scaling | None:

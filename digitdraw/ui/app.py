@@ -65,10 +65,12 @@ def run_app(data_dir: str | None = None, on_shown: Callable | None = None) -> in
     if problem:
         print(problem, file=sys.stderr)
         return 1
+    from .language import install_translators
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     configure_application(app)
+    install_translators()
     window = MainWindow(data_dir=data_dir)
     window.show()
     imports: list[threading.Thread] = []

@@ -30,7 +30,7 @@ class Canvas(QWidget):
         self.setMinimumSize(200, 200)
         self.setCursor(Qt.CursorShape.CrossCursor)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setToolTip("Draw a digit here. Esc clears, Ctrl+Z undoes the last stroke.")
+        self.setToolTip(self.tr("Draw a digit here. Esc clears, Ctrl+Z undoes the last stroke."))
         self.pen_width = DEFAULT_PEN_WIDTH
         self._strokes: list[list[tuple[float, float]]] = []
         self._widths: list[list[float]] = []  # pen width at each point (pressure changes it)
@@ -180,7 +180,7 @@ class Canvas(QWidget):
             font = painter.font()
             font.setPointSizeF(font.pointSizeF() * 1.6)
             painter.setFont(font)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.tr("Draw a digit here"))
 
     def _repaint_cache(self) -> None:
         """Redraw everything into the cached image (on resize, clear, undo or a new picture)."""

@@ -240,7 +240,7 @@ class CompressTab(QWidget):
         if self.source is None or self.source.quantized:
             return
         pruned = compression.prune(self.source, self.amount, self.structure)
-        name = self.tr("pruned {0:.0%}, {1}").format(self.amount, self.structure_combo.currentData())
+        name = self.tr("pruned {0:.0%}, {1}").format(self.amount, self._structure_name(self.structure_combo.currentData()))
         self._set_status(self.tr("Measuring the variants in the background…"))
         self._request_variants([
             (self.tr("int8 (static)"), self.source, "int8"),
@@ -273,6 +273,10 @@ class CompressTab(QWidget):
         if self.table.currentRow() < 0:
             self.table.selectRow(row)
         self._set_status(self.tr("Measured {0}.").format(name))
+
+    def _structure_name(self, structure: str) -> str:
+        """A pruning structure (core.compression.PRUNE_STRUCTURES) as the variants table names it."""
+        return {"unstructured": self.tr("unstructured"), "channels": self.tr("channels")}.get(structure, structure)
 
     def selected_variant(self) -> tuple[str, Checkpoint] | None:
         row = self.table.currentRow()
@@ -333,7 +337,8 @@ class CompressTab(QWidget):
             return
         tuned = replace(outcome.checkpoint, mean=pruned.mean, std=pruned.std,
                         compression=dict(pruned.compression, fine_tuned_digits=FINE_TUNE_DIGITS))
-        name = self.tr("pruned {0:.0%}, {1}, fine-tuned").format(pruned.compression["amount"], pruned.compression["structure"])
+        name = self.tr("pruned {0:.0%}, {1}, fine-tuned").format(
+            pruned.compression["amount"], self._structure_name(pruned.compression["structure"]))
         self._request_variants([(name, tuned, None)])
 
     def _fine_tune_ended(self) -> None:

@@ -27,19 +27,20 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.checkpoints import CheckpointError
-from ..core.devices import available_devices, device_label
+from ..core.devices import available_devices
 from ..core.heatmap import attribution_rgba, on_paper
 from ..core.imageio import ImageReadError, read_image
 from ..core.inference import Classifier, Prediction
 from ..core.preprocess import BOX, PEN_RADIUS, image_to_image, strokes_to_image
 from .canvas import Canvas
 from .inside_view import InsideView
+from .language import device_label, error_text
 from .personal_panel import PersonalPanel
 
 SETTLE_MS = 30  # predict this long after the last change
 MOVING_INTERVAL_S = 0.05  # and at most this often while the pen is moving
 NETWORK_VIEW_SIZE = 196  # the 28x28 input shown enlarged 7x
-IMAGE_FILES = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
+IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"
 BAR_COLOUR, TOP_BAR_COLOUR = QColor("#9db4d6"), QColor("#1f5fbf")
 TARGET_BAR_PEN, NO_PEN = pg.mkPen("#d66000", width=3), pg.mkPen(None)  # the target's bar is outlined
 CANVAS_OVERLAY_OPACITY = 0.45  # the attribution shows faintly over the drawing
@@ -66,7 +67,7 @@ class DrawTab(QWidget):
         try:
             self.set_classifier(self.personal.startup_classifier())
         except (CheckpointError, ValueError, OSError) as exc:
-            self._show_model_error(f"The shipped model could not be loaded: {exc}")
+            self._show_model_error(self.tr("The shipped model could not be loaded: {0}").format(error_text(exc)))
         self._show_prediction(None, None)
 
     # --- the contract with the main window ---------------------------------------------------
@@ -98,15 +99,15 @@ class DrawTab(QWidget):
             pixels = read_image(path)
             image = image_to_image(pixels)
         except (ImageReadError, ValueError) as exc:
-            self._show_message(f"Cannot open {Path(path).name}: {exc}", error=True)
+            self._show_message(self.tr("Cannot open {0}: {1}").format(Path(path).name, error_text(exc)), error=True)
             return False
         self.canvas.show_picture(_qimage_from_pixels(pixels))
         if image is None:
             self._show_prediction(None, None)
-            self._show_message(f"{Path(path).name}: nothing to classify, the image holds no digit.", error=True)
+            self._show_message(self.tr("{0}: nothing to classify, the image holds no digit.").format(Path(path).name), error=True)
         else:
             self._classify(image, preprocess_seconds=0.0)
-            self._show_message(f"Showing {Path(path).name}. Draw or press Esc to go back to drawing.")
+            self._show_message(self.tr("Showing {0}. Draw or press Esc to go back to drawing.").format(Path(path).name))
         return True
 
     def save_drawing(self, path: str | Path) -> bool:
@@ -115,9 +116,9 @@ class DrawTab(QWidget):
         if path.suffix.lower() != ".png":
             path = path.with_suffix(path.suffix + ".png") if path.suffix else path.with_suffix(".png")
         if not self.canvas.drawing_image().save(str(path), "PNG"):
-            self._show_message(f"Could not write {path}.", error=True)
+            self._show_message(self.tr("Could not write {0}.").format(path), error=True)
             return False
-        self._show_message(f"Saved {path.name}.")
+        self._show_message(self.tr("Saved {0}.").format(path.name))
         return True
 
     def load_model(self, path: str | Path) -> bool:
@@ -125,14 +126,14 @@ class DrawTab(QWidget):
         try:
             classifier = Classifier.load(path, self._device)
         except (CheckpointError, ValueError, OSError) as exc:
-            self._show_message(str(exc), error=True)
+            self._show_message(error_text(exc), error=True)
             return False
         self.set_classifier(classifier)
         recognised = classifier.checkpoint.recognised_as
         if recognised:
             self._show_message(self.tr("Loaded {0}: recognised as {1}.").format(Path(path).name, recognised))
         else:
-            self._show_message(f"Loaded {Path(path).name}.")
+            self._show_message(self.tr("Loaded {0}.").format(Path(path).name))
         return True
 
     # --- prediction --------------------------------------------------------------------------
@@ -167,13 +168,13 @@ class DrawTab(QWidget):
             prediction = self.classifier.predict(image)
         except RuntimeError as exc:  # e.g. a GPU that fails mid-session: say so, keep the drawing
             self._show_prediction(image, None)
-            self._show_message(f"The network failed on {self.classifier.device}: {exc}. Try another device.", error=True)
+            message = self.tr("The network failed on {0}: {1}. Try another device.")
+            self._show_message(message.format(self.classifier.device, exc), error=True)
             return
         self._show_prediction(image, prediction)
-        self.timing_label.setText(
-            f"{1000 * (preprocess_seconds + prediction.seconds):.1f} ms "
-            f"(preprocess {1000 * preprocess_seconds:.1f} + network {1000 * prediction.seconds:.1f})"
-        )
+        seconds = (preprocess_seconds + prediction.seconds, preprocess_seconds, prediction.seconds)
+        milliseconds = [f"{1000 * s:.1f}" for s in seconds]
+        self.timing_label.setText(self.tr("{0} ms (preprocess {1} + network {2})").format(*milliseconds))
 
     def _show_prediction(self, image: torch.Tensor | None, prediction: Prediction | None) -> None:
         self._network_input, self._prediction = image, prediction
@@ -184,14 +185,14 @@ class DrawTab(QWidget):
             self.prediction_label.setText("–")
             self.unsure_label.setText("")
             if image is None:
-                self.confidence_label.setText("nothing to classify")
+                self.confidence_label.setText(self.tr("nothing to classify"))
             else:
-                self.confidence_label.setText("no answer" if self.classifier else "no model loaded")
+                self.confidence_label.setText(self.tr("no answer") if self.classifier else self.tr("no model loaded"))
             self.bars.setOpts(height=np.zeros(10), brushes=[BAR_COLOUR] * 10)
             return
         self.prediction_label.setText(str(prediction.digit))
-        self.unsure_label.setText("not sure" if prediction.unsure else "")
-        self.confidence_label.setText(f"{prediction.confidence:.0%} sure")
+        self.unsure_label.setText(self.tr("not sure") if prediction.unsure else "")
+        self.confidence_label.setText(self.tr("{0} sure").format(f"{prediction.confidence:.0%}"))
         brushes = [TOP_BAR_COLOUR if digit == prediction.digit else BAR_COLOUR for digit in range(10)]
         self.bars.setOpts(height=np.asarray(prediction.probabilities), brushes=brushes)
         self._mark_target_bar(self.inside.target() if self.inside.isVisible() else None)
@@ -244,6 +245,7 @@ class DrawTab(QWidget):
 
     def _inside_toggled(self, shown: bool) -> None:
         self.inside_area.setVisible(shown)
+        self.inside_area.setMinimumHeight(40)  # at 1024x640 it starts short; drag the splitter up for more
         QSettings().setValue("draw/inside_view", shown)
         if not shown:
             self._show_attribution(None, -1)
@@ -260,22 +262,24 @@ class DrawTab(QWidget):
             try:
                 self.classifier.to(device)
             except ValueError as exc:
-                self._show_message(f"Cannot use {device}: {exc}", error=True)
+                self._show_message(self.tr("Cannot use {0}: {1}").format(device, exc), error=True)
                 self.device_selector.setCurrentIndex(self.device_selector.findData(self._device))
                 return
         self._device = device
         QSettings().setValue("draw/device", device)
         self.predict_now()
 
-    @staticmethod
-    def _model_description(classifier: Classifier) -> str:
+    def _model_description(self, classifier: Classifier) -> str:
         accuracy = classifier.checkpoint.test_accuracy
-        accuracy_text = f"{accuracy:.2%} on the MNIST test set" if accuracy is not None else "test accuracy unknown"
-        name = Path(classifier.source).name if classifier.source else "trained in this session"
+        if accuracy is None:
+            accuracy_text = self.tr("test accuracy unknown")
+        else:
+            accuracy_text = self.tr("{0} on the MNIST test set").format(f"{accuracy:.2%}")
+        name = Path(classifier.source).name if classifier.source else self.tr("trained in this session")
         return f"{classifier.arch} · {accuracy_text}\n{name}"
 
     def _show_model_error(self, message: str) -> None:
-        self.model_label.setText("no model loaded")
+        self.model_label.setText(self.tr("no model loaded"))
         self._show_message(message, error=True)
 
     def _show_message(self, text: str, error: bool = False) -> None:
@@ -298,7 +302,7 @@ class DrawTab(QWidget):
         self.confidence_label.setFont(_font(13))
         self.network_view = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.network_view.setFixedSize(NETWORK_VIEW_SIZE, NETWORK_VIEW_SIZE)
-        self.network_view.setToolTip("The 28×28 image the network receives, enlarged")
+        self.network_view.setToolTip(self.tr("The 28×28 image the network receives, enlarged"))
         self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush=BAR_COLOUR, pen=None)
         self.chart = self._build_chart()
         self.device_selector = QComboBox(objectName="deviceSelector")
@@ -310,25 +314,26 @@ class DrawTab(QWidget):
         self.inside.attribution_ready.connect(self._show_attribution)
         self.chart.scene().sigMouseClicked.connect(self._bar_clicked)
         shown = QSettings().value("draw/inside_view", True, type=bool)
-        self.inside_toggle = QCheckBox(self.tr("Show inside the network"), objectName="insideToggle", checked=shown)
+        self.inside_toggle = QCheckBox(self.tr("Inside the network"), objectName="insideToggle", checked=shown)
         self.inside_toggle.setToolTip(self.tr("Feature maps, the layers and why the network answered; hide them for a plain Draw tab."))
         self.inside_toggle.toggled.connect(self._inside_toggled)
         self.inside_area = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
         self.inside_area.setWidget(self.inside)  # scrolls on a small screen rather than making the window too tall
         self.inside_area.setVisible(shown)
+        self.inside_area.setMinimumHeight(40)  # at 1024x640 it starts short; drag the splitter up for more
         self.timing_label = QLabel("–")
-        self.model_label = QLabel("loading…", wordWrap=True)
+        self.model_label = QLabel(self.tr("loading…"), wordWrap=True)
         self.message_label = QLabel("", wordWrap=True)
         self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         answer = QVBoxLayout()
-        answer.addWidget(_caption("The network reads"))
+        answer.addWidget(_caption(self.tr("The network reads")))
         answer.addWidget(self.prediction_label)
         answer.addWidget(self.unsure_label)
         answer.addWidget(self.confidence_label)
         answer.addStretch(1)
         seen = QVBoxLayout()
-        seen.addWidget(_caption("What the network sees (28×28)"))
+        seen.addWidget(_caption(self.tr("What the network sees (28×28)")))
         seen.addWidget(self.network_view)
         seen.addStretch(1)
         top = QHBoxLayout()
@@ -337,13 +342,13 @@ class DrawTab(QWidget):
         top.addLayout(seen)
 
         details = QFormLayout()
-        details.addRow("Device:", self.device_selector)
-        details.addRow("Last prediction:", self.timing_label)
-        details.addRow("Model:", self.model_label)
+        details.addRow(self.tr("Device:"), self.device_selector)
+        details.addRow(self.tr("Last prediction:"), self.timing_label)
+        details.addRow(self.tr("Model:"), self.model_label)
 
         side = QVBoxLayout()
         side.addLayout(top)
-        side.addWidget(_caption("Probability of each digit"))
+        side.addWidget(_caption(self.tr("Probability of each digit")))
         side.addWidget(self.chart, 1)
         side.addSpacing(8)
         side.addLayout(details)
@@ -371,12 +376,12 @@ class DrawTab(QWidget):
     def _build_chart(self) -> pg.PlotWidget:
         chart = pg.PlotWidget(background="w")
         chart.addItem(self.bars)
-        chart.setYRange(0, 1, padding=0.02)
+        chart.setYRange(0, 1, padding=0.06)  # room for the "100%" label at the top, even when the chart is short
         chart.setXRange(-0.6, 9.6, padding=0)
         chart.setMouseEnabled(x=False, y=False)
         chart.hideButtons()
         chart.setMenuEnabled(False)
-        chart.setMinimumHeight(180)
+        chart.setMinimumHeight(120)  # the tab fits a 640-pixel-high window, in Chinese too
         font = _font(12)
         for name in ("bottom", "left"):
             axis = chart.getAxis(name)
@@ -389,50 +394,54 @@ class DrawTab(QWidget):
 
     def _build_pen_controls(self) -> QHBoxLayout:
         pen_slider = QSlider(Qt.Orientation.Horizontal, minimum=2, maximum=48, value=int(self.canvas.pen_width))
-        pen_slider.setToolTip("Pen width in pixels")
-        pen_value = QLabel(f"{pen_slider.value()} px")
+        pen_slider.setToolTip(self.tr("Pen width in pixels"))
+        pen_value = QLabel(self.tr("{0} px").format(pen_slider.value()))
         pen_slider.valueChanged.connect(self.canvas.set_pen_width)
-        pen_slider.valueChanged.connect(lambda value: pen_value.setText(f"{value} px"))
+        pen_slider.valueChanged.connect(lambda value: pen_value.setText(self.tr("{0} px").format(value)))
+        pen_slider.setMinimumWidth(60)
         self.pen_slider = pen_slider
-        undo_button = QPushButton("Undo (Ctrl+Z)")
+        # Short names, shortcuts in the tooltips: the row fits beside the side column at 1024 pixels wide.
+        undo_button = QPushButton(self.tr("Undo"), toolTip=self.tr("Undo the last stroke (Ctrl+Z)"))
         undo_button.clicked.connect(self.canvas.undo)
-        clear_button = QPushButton("Clear (Esc)")
+        clear_button = QPushButton(self.tr("Clear"), toolTip=self.tr("Clear the drawing (Esc)"))
         clear_button.clicked.connect(self.canvas.clear)
         for keys, slot in ((QKeySequence(Qt.Key.Key_Escape), self.canvas.clear), (QKeySequence.StandardKey.Undo, self.canvas.undo)):
             shortcut = QShortcut(keys, self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         row = QHBoxLayout()
-        row.addWidget(QLabel("Pen:"))
+        row.addWidget(QLabel(self.tr("Pen:")))
         row.addWidget(pen_slider, 1)
         row.addWidget(pen_value)
-        row.addSpacing(12)
+        row.addSpacing(6)  # small gaps: the row fits a 1024-pixel-wide window
         row.addWidget(undo_button)
         row.addWidget(clear_button)
-        row.addSpacing(12)
+        row.addSpacing(6)
         row.addWidget(self.inside_toggle)
         return row
 
     def _build_actions(self) -> list[QAction]:
-        open_action = QAction("&Open image…", self, shortcut=QKeySequence("Ctrl+O"))
+        open_action = QAction(self.tr("&Open image…"), self, shortcut=QKeySequence("Ctrl+O"))
         open_action.triggered.connect(self._ask_open_image)
-        save_action = QAction("&Save drawing as PNG…", self, shortcut=QKeySequence("Ctrl+S"))
+        save_action = QAction(self.tr("&Save drawing as PNG…"), self, shortcut=QKeySequence("Ctrl+S"))
         save_action.triggered.connect(self._ask_save_drawing)
-        model_action = QAction("&Load model…", self, shortcut=QKeySequence("Ctrl+L"))
+        model_action = QAction(self.tr("&Load model…"), self, shortcut=QKeySequence("Ctrl+L"))
         model_action.triggered.connect(self._ask_load_model)
         return [open_action, save_action, model_action]
 
     def _ask_open_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image of a digit", "", IMAGE_FILES)
+        files = self.tr("Images ({0});;All files (*)").format(IMAGE_PATTERNS)
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open an image of a digit"), "", files)
         if path:
             self.open_image(path)
 
     def _ask_save_drawing(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the drawing", "digit.png", "PNG images (*.png)")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the drawing"), "digit.png", self.tr("PNG images (*.png)"))
         if path:
             self.save_drawing(path)
 
     def _ask_load_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load a model", "", "digitdraw checkpoints (*.pt);;All files (*)")
+        files = self.tr("digitdraw checkpoints (*.pt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Load a model"), "", files)
         if path:
             self.load_model(path)
 

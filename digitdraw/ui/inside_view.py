@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyqtgraph as pg
 import torch
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -22,6 +22,7 @@ from ..core.anatomy import Block, feature_maps, layers
 from ..core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attribute
 from ..core.heatmap import on_paper
 from ..core.inference import Classifier
+from .language import error_text
 
 GRID_HEIGHT = 120  # each block's mosaic of maps is scaled to this height
 DETAIL_SIZE = 120  # the enlarged map and its filter
@@ -72,7 +73,7 @@ class _InsideWorker(QObject):
         try:
             blocks = feature_maps(request.model, (request.image[None] - request.mean) / request.std)
         except Exception as exc:  # a model that cannot be hooked: the view says so and stays up
-            self.finished.emit(InsideResult(request.serial, [], None, request.target, request.method, str(exc)))
+            self.finished.emit(InsideResult(request.serial, [], None, request.target, request.method, error_text(exc)))
             return
         if not request.explain:
             self.finished.emit(InsideResult(request.serial, blocks, None, request.target, request.method, explained=False))
@@ -81,7 +82,7 @@ class _InsideWorker(QObject):
             heat = attribute(request.model, request.image[None], request.target, request.method, request.mean, request.std)
             result = InsideResult(request.serial, blocks, heat[0].numpy(), request.target, request.method)
         except AttributionError as exc:
-            result = InsideResult(request.serial, blocks, None, request.target, request.method, str(exc))
+            result = InsideResult(request.serial, blocks, None, request.target, request.method, error_text(exc))
         self.finished.emit(result)
 
 
@@ -288,8 +289,9 @@ class InsideView(QWidget):
         self.strip.setStyleSheet("color: #333; background: #eef2f8; padding: 4px; border-radius: 4px;")
         self.method_selector = QComboBox(objectName="methodSelector")
         for name, method in METHODS.items():
-            self.method_selector.addItem(name, name)
-            self.method_selector.setItemData(self.method_selector.count() - 1, method.description, Qt.ItemDataRole.ToolTipRole)
+            self.method_selector.addItem(QCoreApplication.translate("", name), name)
+            description = method.describe(lambda template: QCoreApplication.translate("", template))
+            self.method_selector.setItemData(self.method_selector.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
         self.method_selector.setCurrentIndex(self.method_selector.findData(DEFAULT_METHOD))
         self.method_selector.currentIndexChanged.connect(self._request)
         self.why_label = QLabel(wordWrap=True)

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings, QSize
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from .compress_tab import CompressTab
 from .draw_tab import DrawTab
+from .language import (
+    LANGUAGES,
+    choose_language,
+    chosen_language,
+    current_language,
+    language_in_effect,
+    system_language,
+)
 from .train_tab import TrainTab
 
 
@@ -20,15 +28,15 @@ class MainWindow(QMainWindow):
 
     def __init__(self, data_dir: str | None = None, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("digitdraw — deep learning you can touch")
+        self.setWindowTitle(self.tr("digitdraw — deep learning you can touch"))
         self.draw_tab = DrawTab(data_dir=data_dir)
         self.train_tab = TrainTab(data_dir=data_dir)
         self._regression_tab = None  # built when first shown: its optimizer imports torch._dynamo (seconds)
         self.compress_tab = CompressTab(data_dir=data_dir, current_model=lambda: self.draw_tab.classifier)
         self.tabs = QTabWidget(objectName="tabs")
-        self.tabs.addTab(self.draw_tab, "Draw")
-        self.tabs.addTab(self.train_tab, "Train")
-        self._regression_index = self.tabs.addTab(QWidget(), "Regression")
+        self.tabs.addTab(self.draw_tab, self.tr("Draw"))
+        self.tabs.addTab(self.train_tab, self.tr("Train"))
+        self._regression_index = self.tabs.addTab(QWidget(), self.tr("Regression"))
         self.tabs.addTab(self.compress_tab, self.tr("Compress"))
         self.tabs.currentChanged.connect(self._tab_shown)
         self.compress_tab.use_model.connect(self._use_trained_model)
@@ -65,17 +73,43 @@ class MainWindow(QMainWindow):
             self.compress_tab.set_source(self.draw_tab.classifier)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
         for action in self.draw_tab.file_actions() + self.train_tab.file_actions() + self.compress_tab.file_actions():
             file_menu.addAction(action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About digitdraw", self)
+        self._build_language_menu()
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About digitdraw"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _build_language_menu(self) -> None:
+        """English, 简体中文 or the system's language; the choice takes effect at the next start."""
+        menu = self.menuBar().addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        system_name = LANGUAGES[system_language()]
+        choices = [("", self.tr("System language ({0})").format(system_name))] + list(LANGUAGES.items())
+        current = chosen_language()
+        self.language_actions = {}
+        for language, text in choices:
+            action = QAction(text, self, checkable=True, checked=language == current)
+            action.triggered.connect(lambda _=False, language=language: self._choose_language(language))
+            group.addAction(action)
+            menu.addAction(action)
+            self.language_actions[language] = action
+
+    def _choose_language(self, language: str) -> None:
+        choose_language(language)
+        upcoming = language_in_effect()
+        if upcoming != current_language():
+            QMessageBox.information(
+                self,
+                self.tr("Language"),
+                self.tr("digitdraw will speak {0} from its next start.").format(LANGUAGES[upcoming]),
+            )
 
     def _use_trained_model(self, classifier) -> None:
         self.draw_tab.set_classifier(classifier)
@@ -84,9 +118,11 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         QMessageBox.about(
             self,
-            "About digitdraw",
-            "<b>digitdraw</b><br>Draw digits for a CNN to read, train CNNs on MNIST and watch "
-            "gradient descent fit a line — deep learning with PyTorch you can touch.",
+            self.tr("About digitdraw"),
+            self.tr(
+                "<b>digitdraw</b><br>Draw digits for a CNN to read, train CNNs on MNIST and watch "
+                "gradient descent fit a line — deep learning with PyTorch you can touch."
+            ),
         )
 
     def _restore_state(self) -> None:

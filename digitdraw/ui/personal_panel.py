@@ -37,6 +37,7 @@ from ..core.inference import Classifier
 from ..core.personal import MIN_SAMPLES, FineTuneResult, FineTuneSettings, PersonalSet, fine_tune, personal_model_path
 from ..core.training import TrainConfig
 from .canvas import Canvas
+from .language import error_text
 from .train_worker import Progress, TrainWorker
 
 THUMBNAIL_SIZE = 72
@@ -105,7 +106,7 @@ class PersonalPanel(QWidget):
             try:
                 classifier = Classifier.load(path)
             except (CheckpointError, ValueError, OSError) as exc:
-                self._show(self.tr("Your personal model could not be loaded, so the shipped one is used: {0}").format(exc),
+                self._show(self.tr("Your personal model could not be loaded, so the shipped one is used: {0}").format(error_text(exc)),
                            error=True)
             else:
                 self._show(self.tr("Using the model tuned to your handwriting."))
@@ -192,7 +193,7 @@ class PersonalPanel(QWidget):
         try:
             classifier = Classifier.load()
         except (CheckpointError, ValueError, OSError) as exc:
-            self._show(self.tr("The shipped model could not be loaded: {0}").format(exc), error=True)
+            self._show(self.tr("The shipped model could not be loaded: {0}").format(error_text(exc)), error=True)
             return
         try:
             personal_model_path().unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from ..core.regression import RegressionFit, RegressionInputError, closed_form_line, line_loss_surface, random_points
+from .language import error_text
 from .training_views import light_plot
 
 STEPS_PER_TICK = 5
@@ -17,7 +18,6 @@ FRAMES_PER_TICK = 2  # redraw every other screen frame: smooth enough, half the 
 PICK_RADIUS_PX = 9
 CURVE_SAMPLES = 300
 TITLE_COLOUR = "#222"
-MODEL_CHOICES = {"Straight line": "line", "Polynomial": "polynomial", "Small network": "network"}
 
 
 class PointEditingViewBox(pg.ViewBox):
@@ -89,16 +89,16 @@ class RegressionTab(QWidget):
         self.plot.setLabel("left", "y")
         self.view_box.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
         self.plot.addLegend(offset=(10, 10), labelTextColor="#222", brush=(255, 255, 255, 200))
-        self.curve = self.plot.plot(pen=pg.mkPen(30, 110, 210, width=3), name="model (gradient descent)")
+        self.curve = self.plot.plot(pen=pg.mkPen(30, 110, 210, width=3), name=self.tr("model (gradient descent)"))
         self.closed_form_curve = self.plot.plot(pen=pg.mkPen(210, 50, 50, width=2, style=Qt.PenStyle.DashLine),
-                                                name="least-squares line")
+                                                name=self.tr("least-squares line"))
 
         self.loss_plot = pg.PlotWidget()
         light_plot(self.loss_plot)
-        self.loss_plot.setTitle("Loss (mean squared error) per step", color=TITLE_COLOUR, size="9pt")
+        self.loss_plot.setTitle(self.tr("Loss (mean squared error) per step"), color=TITLE_COLOUR, size="9pt")
         self.loss_plot.setLogMode(y=True)
-        self.loss_plot.setLabel("bottom", "step")
-        self.loss_plot.setLabel("left", "MSE (log scale)")
+        self.loss_plot.setLabel("bottom", self.tr("step"))
+        self.loss_plot.setLabel("left", self.tr("MSE (log scale)"))
         self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
         self.loss_plot.setClipToView(True)
         self.loss_plot.setDownsampling(auto=True, mode="peak")
@@ -106,8 +106,8 @@ class RegressionTab(QWidget):
 
         self.surface_plot = pg.PlotWidget()
         light_plot(self.surface_plot)
-        self.surface_plot.setLabel("bottom", "slope w")
-        self.surface_plot.setLabel("left", "intercept b")
+        self.surface_plot.setLabel("bottom", self.tr("slope w"))
+        self.surface_plot.setLabel("left", self.tr("intercept b"))
         for axis in ("bottom", "left"):
             self.surface_plot.getAxis(axis).enableAutoSIPrefix(False)
         self.surface_image = pg.ImageItem()
@@ -144,21 +144,23 @@ class RegressionTab(QWidget):
         self._rebuild_fit()
 
     def _build_controls(self) -> QWidget:
-        hint = QLabel("Left click: add a point\nDrag a point: move it\nRight click a point: remove it")
-        random_line = QPushButton("Random line")
+        hint = QLabel(self.tr("Left click: add a point\nDrag a point: move it\nRight click a point: remove it"))
+        random_line = QPushButton(self.tr("Random line"))
         random_line.clicked.connect(lambda: self._fill_random("line"))
-        random_curve = QPushButton("Random curve")
+        random_curve = QPushButton(self.tr("Random curve"))
         random_curve.clicked.connect(lambda: self._fill_random("curve"))
-        clear = QPushButton("Clear")
+        clear = QPushButton(self.tr("Clear"))
         clear.clicked.connect(lambda: self.set_points([], []))
-        points = QGroupBox("Points")
+        points = QGroupBox(self.tr("Points"))
         grid = QGridLayout(points)
         grid.addWidget(hint, 0, 0, 1, 3)
         for column, button in enumerate((random_line, random_curve, clear)):
             grid.addWidget(button, 1, column)
 
         self.model_box = QComboBox()
-        self.model_box.addItems(list(MODEL_CHOICES))
+        for text, kind in ((self.tr("Straight line"), "line"), (self.tr("Polynomial"), "polynomial"),
+                           (self.tr("Small network"), "network")):
+            self.model_box.addItem(text, kind)
         self.degree_box = QSpinBox()
         self.degree_box.setRange(1, 12)
         self.degree_box.setValue(3)
@@ -176,22 +178,22 @@ class RegressionTab(QWidget):
             signal.connect(self._rebuild_fit)
         self.optimizer_box.currentTextChanged.connect(lambda name: self.fit.set_optimizer(name.lower()))
         self.lr_box.valueChanged.connect(lambda lr: self.fit.set_learning_rate(lr))
-        model = QGroupBox("Model and training")
+        model = QGroupBox(self.tr("Model and training"))
         form = QFormLayout(model)
-        form.addRow("Model", self.model_box)
-        form.addRow("Polynomial degree", self.degree_box)
-        form.addRow("Hidden activation", self.activation_box)
-        form.addRow("Optimizer", self.optimizer_box)
-        form.addRow("Learning rate", self.lr_box)
+        form.addRow(self.tr("Model"), self.model_box)
+        form.addRow(self.tr("Polynomial degree"), self.degree_box)
+        form.addRow(self.tr("Hidden activation"), self.activation_box)
+        form.addRow(self.tr("Optimizer"), self.optimizer_box)
+        form.addRow(self.tr("Learning rate"), self.lr_box)
 
-        self.fit_button = QPushButton("Fit")
+        self.fit_button = QPushButton(self.tr("Fit"))
         self.fit_button.setObjectName("fitButton")
         self.fit_button.clicked.connect(self.start_fit)
-        self.pause_button = QPushButton("Pause")
+        self.pause_button = QPushButton(self.tr("Pause"))
         self.pause_button.clicked.connect(self._pause_clicked)
-        step = QPushButton("Step")
+        step = QPushButton(self.tr("Step"))
         step.clicked.connect(self.step_once)
-        reset = QPushButton("Reset")
+        reset = QPushButton(self.tr("Reset"))
         reset.clicked.connect(self.reset_fit)
         buttons = QHBoxLayout()
         for button in (self.fit_button, self.pause_button, step, reset):
@@ -203,13 +205,14 @@ class RegressionTab(QWidget):
         self.parameters_label = QLabel()
         self.step_label = QLabel()
         self.loss_label = QLabel()
-        self.closed_form_box = QCheckBox("Show least-squares line (dashed)")
+        self.closed_form_box = QCheckBox(self.tr("Show least-squares line (dashed)"))
         self.closed_form_box.setChecked(True)
         self.closed_form_box.toggled.connect(self._draw_curves)
         self.closed_form_label = QLabel()
         self.closed_form_label.setWordWrap(True)
-        numbers = QGroupBox("Numbers")
+        numbers = QGroupBox(self.tr("Numbers"))
         column = QVBoxLayout(numbers)
+        column.setSpacing(2)  # the panel fits a 640-pixel-high window, in Chinese too
         for widget in (self.slope_label, self.intercept_label, self.parameters_label, self.step_label,
                        self.loss_label, self.closed_form_box, self.closed_form_label):
             column.addWidget(widget)
@@ -265,7 +268,7 @@ class RegressionTab(QWidget):
     def _rebuild_fit(self) -> None:
         """A fresh model of the chosen kind on the same points."""
         self.pause_fit()
-        kind = MODEL_CHOICES[self.model_box.currentText()]
+        kind = self.model_box.currentData()
         self.degree_box.setEnabled(kind == "polynomial")
         self.activation_box.setEnabled(kind == "network")
         try:
@@ -273,7 +276,7 @@ class RegressionTab(QWidget):
                                 activation=self.activation_box.currentText().lower(),
                                 optimizer=self.optimizer_box.currentText().lower(), lr=self.lr_box.value(), seed=None)
         except RegressionInputError as error:
-            self._show_message(str(error), error=True)
+            self._show_message(error_text(error), error=True)
             return
         fit.set_points(self.fit.x, self.fit.y)
         self.fit = fit
@@ -282,7 +285,7 @@ class RegressionTab(QWidget):
 
     def start_fit(self) -> None:
         self._fitting = True
-        self._show_message("Fitting…")
+        self._show_message(self.tr("Fitting…"))
         self.timer.start()
 
     def pause_fit(self) -> None:
@@ -291,7 +294,7 @@ class RegressionTab(QWidget):
 
     def _pause_clicked(self) -> None:
         if self._fitting:
-            self._show_message(f"Paused at step {self.fit.steps}: press Fit to go on, or Step for one step.")
+            self._show_message(self.tr("Paused at step {0}: press Fit to go on, or Step for one step.").format(self.fit.steps))
         self.pause_fit()
 
     def shutdown(self) -> None:
@@ -312,7 +315,7 @@ class RegressionTab(QWidget):
         self._advance(STEPS_PER_TICK)
         if self.fit.converged:
             self.timer.stop()
-            self._show_message(f"Converged after {self.fit.steps} steps.")
+            self._show_message(self.tr("Converged after %n steps.", "", self.fit.steps))
 
     def _advance(self, steps: int) -> None:
         """Run optimizer steps; bad input or divergence stops the fit with a message."""
@@ -320,7 +323,7 @@ class RegressionTab(QWidget):
             self.fit.step(steps)
         except RegressionInputError as error:
             self.pause_fit()
-            self._show_message(str(error), error=True)
+            self._show_message(error_text(error), error=True)
         self._draw_fit()
 
     def _show_message(self, text: str, error: bool = False) -> None:
@@ -364,21 +367,20 @@ class RegressionTab(QWidget):
     def _show_numbers(self) -> None:
         fit = self.fit
         if fit.kind != "line":
-            self.slope_label.setText("slope w: straight line only")
-            self.intercept_label.setText("intercept b: straight line only")
-        elif fit.scaling is None:
-            self.slope_label.setText("slope w = —")
-            self.intercept_label.setText("intercept b = —")
+            self.slope_label.setText(self.tr("slope w: straight line only"))
+            self.intercept_label.setText(self.tr("intercept b: straight line only"))
         else:
-            w, b = fit.line_parameters()
-            self.slope_label.setText(f"slope w = {w:.5g}")
-            self.intercept_label.setText(f"intercept b = {b:.5g}")
-        self.parameters_label.setText(f"parameters: {fit.parameter_count()}")
-        self.step_label.setText(f"step: {fit.steps}")
-        self.loss_label.setText(f"loss (MSE): {fit.losses[-1]:.5g}" if fit.losses else "loss (MSE): —")
+            w, b = fit.line_parameters() if fit.scaling is not None else ("—", "—")
+            self.slope_label.setText(self.tr("slope w = {0}").format(_number(w)))
+            self.intercept_label.setText(self.tr("intercept b = {0}").format(_number(b)))
+        self.parameters_label.setText(self.tr("parameters: {0}").format(fit.parameter_count()))
+        self.step_label.setText(self.tr("step: {0}").format(fit.steps))
+        self.loss_label.setText(self.tr("loss (MSE): {0}").format(_number(fit.losses[-1]) if fit.losses else "—"))
         best = self._least_squares()
-        self.closed_form_label.setText("least squares: —" if best is None else
-                                       f"least squares: w = {best[0]:.5g}, b = {best[1]:.5g}")
+        if best is None:
+            self.closed_form_label.setText(self.tr("least squares: —"))
+        else:
+            self.closed_form_label.setText(self.tr("least squares: w = {0}, b = {1}").format(*map(_number, best)))
 
     def _draw_surface(self) -> None:
         """Heat map of the loss over (w, b) with the path gradient descent has taken."""
@@ -388,12 +390,13 @@ class RegressionTab(QWidget):
                      self.surface_minimum):
             item.setVisible(is_line and has_points)
         if not is_line:
-            self.surface_plot.setTitle("Loss surface: straight line only", color=TITLE_COLOUR, size="9pt")
+            self.surface_plot.setTitle(self.tr("Loss surface: straight line only"), color=TITLE_COLOUR, size="9pt")
             return
         if not has_points:
-            self.surface_plot.setTitle("Loss surface: add 2 points, distinct x", color=TITLE_COLOUR, size="9pt")
+            self.surface_plot.setTitle(self.tr("Loss surface: add 2 points, distinct x"), color=TITLE_COLOUR, size="9pt")
             return
-        self.surface_plot.setTitle("log₁₀ MSE over (w, b): descent path, ★ optimum", color=TITLE_COLOUR, size="9pt")
+        self.surface_plot.setTitle(self.tr("log₁₀ MSE over (w, b): descent path, ★ optimum"), color=TITLE_COLOUR,
+                                   size="9pt")
         path = np.array(self.fit.path or [self.fit.line_parameters()])
         surface = line_loss_surface(self.fit.x, self.fit.y, path)
         log_loss = np.log10(surface.loss + 1e-12)
@@ -403,3 +406,8 @@ class RegressionTab(QWidget):
         self.descent_path.setData(path[:, 0], path[:, 1])
         self.descent_head.setData(path[-1:, 0], path[-1:, 1])
         self.surface_minimum.setData([best[0]], [best[1]])
+
+
+def _number(value) -> str:
+    """A parameter or loss as shown: five significant digits; text (a dash) as it is."""
+    return value if isinstance(value, str) else f"{value:.5g}"

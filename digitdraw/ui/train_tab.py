@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QVBoxLayout,
@@ -30,15 +32,15 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
-from ..core.devices import available_devices, device_label
+from ..core.devices import available_devices
 from ..core.inference import Classifier
 from ..core.models import architectures
 from ..core.training import OPTIMIZERS, RECIPES, SCHEDULES, TrainConfig
 from .inside_view import mosaic_image, rgb_qimage
+from .language import device_label, error_text
 from .train_worker import Outcome, Progress, TrainWorker
 from .training_views import AccuracyPlot, ConfusionMatrixView, LossPlot, MistakesGallery
 
-RECIPE_LABELS = {"default": "digitdraw default (fast to 99%)", "pytorch-example": "PyTorch's MNIST example"}
 FULL_TRAIN_SET = 60_000
 FILTERS_WIDTH = 120  # the first layer's filters, live while training
 
@@ -75,9 +77,13 @@ class TrainTab(QWidget):
     # -- construction ---------------------------------------------------------------------
     def _build(self) -> None:
         self.recipe_combo = QComboBox(objectName="recipe")
+        recipe_labels = {
+            "default": self.tr("digitdraw default (fast to 99%)"),
+            "pytorch-example": self.tr("PyTorch's MNIST example"),
+        }
         for name in RECIPES:
-            self.recipe_combo.addItem(RECIPE_LABELS.get(name, name), name)
-        self.recipe_combo.setToolTip("Fill the settings below with a known recipe")
+            self.recipe_combo.addItem(recipe_labels.get(name, name), name)
+        self.recipe_combo.setToolTip(self.tr("Fill the settings below with a known recipe"))
         self.recipe_combo.activated.connect(lambda _: self.apply_recipe(self.recipe_combo.currentData()))
 
         self.arch_combo = QComboBox(objectName="arch")
@@ -90,54 +96,67 @@ class TrainTab(QWidget):
         self.lr_spin = QDoubleSpinBox(objectName="lr", decimals=4, minimum=0.0001, maximum=1_000_000.0)
         self.lr_spin.setGroupSeparatorShown(True)
         self.lr_spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-        self.lr_spin.setToolTip("Learning rate: how big a step the optimizer takes. Try 1,000,000 to see training diverge.")
+        self.lr_spin.setToolTip(
+            self.tr("Learning rate: how big a step the optimizer takes. Try 1,000,000 to see training diverge.")
+        )
         self.optimizer_combo = QComboBox(objectName="optimizer")
         self.optimizer_combo.addItems(list(OPTIMIZERS))
         self.schedule_combo = QComboBox(objectName="schedule")
-        self.schedule_combo.addItems(list(SCHEDULES))
-        self.schedule_combo.setToolTip("onecycle: warm up then anneal; step: ×0.7 each epoch; constant")
-        self.augment_check = QCheckBox("distort training digits", objectName="augment")
-        self.augment_check.setToolTip("Random rotation, scale, shift, shear and stroke width, so drawn digits are read well")
+        schedule_labels = {
+            "onecycle": self.tr("onecycle", "learning-rate schedule"),
+            "step": self.tr("step", "learning-rate schedule"),
+            "constant": self.tr("constant", "learning-rate schedule"),
+        }
+        for name in SCHEDULES:
+            self.schedule_combo.addItem(schedule_labels.get(name, name), name)
+        self.schedule_combo.setToolTip(self.tr("onecycle: warm up then anneal; step: ×0.7 each epoch; constant"))
+        self.augment_check = QCheckBox(self.tr("distort training digits"), objectName="augment")
+        self.augment_check.setToolTip(
+            self.tr("Random rotation, scale, shift, shear and stroke width, so drawn digits are read well")
+        )
         self.device_combo = QComboBox(objectName="device")
         for device in available_devices():
             self.device_combo.addItem(device_label(device), device)
         self.subset_spin = QSpinBox(objectName="train_subset", minimum=100, maximum=FULL_TRAIN_SET, singleStep=1000)
         self.subset_spin.setGroupSeparatorShown(True)
         self.subset_spin.setValue(FULL_TRAIN_SET)
-        self.subset_spin.setToolTip("Train on the first N of MNIST's 60,000 training images (fewer: faster, worse)")
-        self.target_check = QCheckBox("stop at", objectName="use_target")
+        self.subset_spin.setToolTip(
+            self.tr("Train on the first N of MNIST's 60,000 training images (fewer: faster, worse)")
+        )
+        self.target_check = QCheckBox(self.tr("stop at"), objectName="use_target")
         self.target_spin = QDoubleSpinBox(objectName="target", decimals=1, minimum=50.0, maximum=100.0, value=99.0, suffix=" %")
-        self.target_spin.setToolTip("End training as soon as the test accuracy reaches this")
+        self.target_spin.setToolTip(self.tr("End training as soon as the test accuracy reaches this"))
         self.target_check.toggled.connect(self.target_spin.setEnabled)
         self.target_spin.setEnabled(False)
         target_row = QHBoxLayout()
         target_row.addWidget(self.target_check)
         target_row.addWidget(self.target_spin, 1)
-        self.continue_check = QCheckBox("start from the current model", objectName="continue")
-        self.continue_check.setToolTip("Keep training the model trained last (or opened) instead of fresh weights")
+        self.continue_check = QCheckBox(self.tr("start from the current model"), objectName="continue")
+        self.continue_check.setToolTip(self.tr("Keep training the model trained last (or opened) instead of fresh weights"))
         self.continue_check.toggled.connect(self._on_continue_toggled)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Recipe", self.recipe_combo)
-        form.addRow("Network", self.arch_combo)
-        form.addRow("Epochs", self.epochs_spin)
-        form.addRow("Batch size", self.batch_spin)
-        form.addRow("Learning rate", self.lr_spin)
-        form.addRow("Optimizer", self.optimizer_combo)
-        form.addRow("LR schedule", self.schedule_combo)
-        form.addRow("Augment", self.augment_check)
-        form.addRow("Device", self.device_combo)
-        form.addRow("Train images", self.subset_spin)
-        form.addRow("Test accuracy", target_row)
+        form.setVerticalSpacing(3)  # the column fits a 640-pixel-high window without scrolling, in Chinese too
+        form.addRow(self.tr("Recipe"), self.recipe_combo)
+        form.addRow(self.tr("Network"), self.arch_combo)
+        form.addRow(self.tr("Epochs"), self.epochs_spin)
+        form.addRow(self.tr("Batch size"), self.batch_spin)
+        form.addRow(self.tr("Learning rate"), self.lr_spin)
+        form.addRow(self.tr("Optimizer"), self.optimizer_combo)
+        form.addRow(self.tr("LR schedule"), self.schedule_combo)
+        form.addRow(self.tr("Augment"), self.augment_check)
+        form.addRow(self.tr("Device"), self.device_combo)
+        form.addRow(self.tr("Train images"), self.subset_spin)
+        form.addRow(self.tr("Test accuracy"), target_row)
         form.addRow("", self.continue_check)
-        self.settings_box = QGroupBox("Settings")
+        self.settings_box = QGroupBox(self.tr("Settings"))
         self.settings_box.setLayout(form)
 
-        self.train_button = QPushButton("Train", objectName="train")
+        self.train_button = QPushButton(self.tr("Train"), objectName="train")
         self.train_button.setStyleSheet("QPushButton { font-weight: bold; }")
-        self.pause_button = QPushButton("Pause", objectName="pause", checkable=True)
-        self.stop_button = QPushButton("Stop", objectName="stop")
+        self.pause_button = QPushButton(self.tr("Pause"), objectName="pause", checkable=True)
+        self.stop_button = QPushButton(self.tr("Stop"), objectName="stop")
         self.train_button.clicked.connect(self.start_training)
         self.pause_button.toggled.connect(self.set_paused)
         self.stop_button.clicked.connect(self.stop_training)
@@ -149,41 +168,51 @@ class TrainTab(QWidget):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.speed_label = QLabel("", objectName="speed")
-        self.status_label = QLabel("Choose the settings and press Train.", objectName="status")
+        self.status_label = QLabel(self.tr("Choose the settings and press Train."), objectName="status")
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
         self.status_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
-        self.use_button = QPushButton("Use this model for drawing", objectName="use_model")
-        self.use_button.setToolTip("Put the model trained here into the Draw tab")
+        self.use_button = QPushButton(self.tr("Use this model for drawing"), objectName="use_model")
+        self.use_button.setToolTip(self.tr("Put the model trained here into the Draw tab"))
         self.use_button.clicked.connect(self.use_model)
-        self.save_button = QPushButton("Save…", objectName="save")
+        self.save_button = QPushButton(self.tr("Save…"), objectName="save")
         self.save_button.clicked.connect(self._save_with_dialog)
         model_row = QHBoxLayout()
         model_row.addWidget(self.use_button, 1)
         model_row.addWidget(self.save_button)
 
         left = QVBoxLayout()
+        left.setSpacing(4)
         left.addWidget(self.settings_box)
         left.addLayout(run_row)
         left.addWidget(self.progress_bar)
         left.addWidget(self.speed_label)
         left.addWidget(self.status_label, 1)
         self.help_label = QLabel(
-            "<b>Loss</b>: how wrong the network is on each batch of training digits; it should fall.<br>"
-            "<b>Test accuracy</b>: the share of 10,000 digits it never trained on that it reads right.<br>"
-            "<b>Confusion matrix</b>: which digits it mistakes for which.",
+            self.tr(
+                "<b>Loss</b>: how wrong the network is on each batch of training digits; it should fall.<br>"
+                "<b>Test accuracy</b>: the share of 10,000 digits it never trained on that it reads right.<br>"
+                "<b>Confusion matrix</b>: which digits it mistakes for which."
+            ),
             objectName="help",
         )
         self.help_label.setWordWrap(True)
         self.help_label.setStyleSheet("color: #555;")
         left.addWidget(self.help_label)
-        left.addLayout(model_row)
-        left_widget = QWidget()
-        left_widget.setLayout(left)
-        left_widget.setFixedWidth(330)
         left.setContentsMargins(0, 0, 0, 0)
+        # Scrolls rather than cutting when long messages or a language's taller script meet a small window.
+        scroll = QScrollArea(widgetResizable=True, frameShape=QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(QWidget())
+        scroll.widget().setLayout(left)
+        left_widget = QWidget()
+        left_widget.setFixedWidth(330)
+        column = QVBoxLayout(left_widget)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(scroll, 1)
+        column.addLayout(model_row)
 
         self.loss_plot = LossPlot()
         self.accuracy_plot = AccuracyPlot()
@@ -199,10 +228,10 @@ class TrainTab(QWidget):
         plots.addWidget(self.accuracy_plot, 2)
         plots.addWidget(filters_box)
 
-        confusion_box = QGroupBox("Confusion matrix (rows: true digit, columns: what it said)")
+        confusion_box = QGroupBox(self.tr("Confusion matrix (rows: true digit, columns: what it said)"))
         box_layout = QVBoxLayout(confusion_box)
         box_layout.addWidget(self.confusion_view)
-        self.gallery_box = QGroupBox("Test digits it got wrong (true → said)")
+        self.gallery_box = QGroupBox(self.tr("Test digits it got wrong (true → said)"))
         gallery_layout = QVBoxLayout(self.gallery_box)
         gallery_layout.addWidget(self.gallery)
         results = QHBoxLayout()
@@ -219,10 +248,10 @@ class TrainTab(QWidget):
         self.apply_recipe("default")
 
     def _build_actions(self) -> None:
-        self.save_action = QAction("Save trained model…", self)
+        self.save_action = QAction(self.tr("Save trained model…"), self)
         self.save_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.save_action.triggered.connect(self._save_with_dialog)
-        self.open_action = QAction("Open checkpoint to continue/evaluate…", self)
+        self.open_action = QAction(self.tr("Open checkpoint to continue/evaluate…"), self)
         self.open_action.triggered.connect(self._open_with_dialog)
 
     def file_actions(self) -> list[QAction]:
@@ -240,7 +269,7 @@ class TrainTab(QWidget):
         self.batch_spin.setValue(recipe.batch_size)
         self.lr_spin.setValue(recipe.lr)
         self.optimizer_combo.setCurrentText(recipe.optimizer)
-        self.schedule_combo.setCurrentText(recipe.schedule)
+        self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(recipe.schedule))
         self.augment_check.setChecked(recipe.augment)
 
     def config(self) -> TrainConfig:
@@ -253,7 +282,7 @@ class TrainTab(QWidget):
             batch_size=self.batch_spin.value(),
             lr=self.lr_spin.value(),
             optimizer=self.optimizer_combo.currentText(),
-            schedule=self.schedule_combo.currentText(),
+            schedule=self.schedule_combo.currentData(),
             augment=self.augment_check.isChecked(),
             device=self.device_combo.currentData(),
             target_accuracy=self.target_spin.value() / 100 if self.target_check.isChecked() else None,
@@ -276,7 +305,7 @@ class TrainTab(QWidget):
         settings.setValue("train/batch_size", self.batch_spin.value())
         settings.setValue("train/lr", self.lr_spin.value())
         settings.setValue("train/optimizer", self.optimizer_combo.currentText())
-        settings.setValue("train/schedule", self.schedule_combo.currentText())
+        settings.setValue("train/schedule", self.schedule_combo.currentData())
         settings.setValue("train/augment", self.augment_check.isChecked())
         settings.setValue("train/subset", self.subset_spin.value())
         settings.setValue("train/use_target", self.target_check.isChecked())
@@ -293,8 +322,8 @@ class TrainTab(QWidget):
             self.batch_spin.setValue(int(settings.value("train/batch_size", self.batch_spin.value())))
             self.lr_spin.setValue(float(settings.value("train/lr", self.lr_spin.value())))
             for combo, key in ((self.optimizer_combo, "train/optimizer"), (self.schedule_combo, "train/schedule")):
-                if combo.findText(str(settings.value(key))) >= 0:
-                    combo.setCurrentText(str(settings.value(key)))
+                if combo.findData(str(settings.value(key))) >= 0:
+                    combo.setCurrentIndex(combo.findData(str(settings.value(key))))
             self.augment_check.setChecked(str(settings.value("train/augment", "true")).lower() == "true")
             self.subset_spin.setValue(int(settings.value("train/subset", FULL_TRAIN_SET)))
             self.target_check.setChecked(str(settings.value("train/use_target", "false")).lower() == "true")
@@ -315,7 +344,7 @@ class TrainTab(QWidget):
         try:
             config.validate()
         except ValueError as exc:
-            self._show_error(f"Cannot train with these settings: {exc}")
+            self._show_error(self.tr("Cannot train with these settings: {0}").format(exc))
             return False
         initial = self.checkpoint if self.continue_check.isChecked() and self.checkpoint is not None else None
         if initial is not None:
@@ -345,7 +374,7 @@ class TrainTab(QWidget):
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.speed_label.setText("")
-        self._set_status("Starting…")
+        self._set_status(self.tr("Starting…"))
         thread = QThread()
         thread.setObjectName("digitdraw-training")
         worker.moveToThread(thread)
@@ -370,16 +399,16 @@ class TrainTab(QWidget):
             self.worker.request_stop()
             self.pause_button.setChecked(False)
             self.stop_button.setEnabled(False)
-            self._set_status("Stopping…")
+            self._set_status(self.tr("Stopping…"))
 
     def set_paused(self, paused: bool) -> None:
         if self.worker is None or not self.is_running:
             self.pause_button.setChecked(False)
             return
         self.worker.set_paused(paused)
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         if not paused:
-            self._set_status("Training…")
+            self._set_status(self.tr("Training…"))
 
     def shutdown(self) -> None:
         """Stop any run at once and wait for its thread to end (the window is closing)."""
@@ -408,14 +437,14 @@ class TrainTab(QWidget):
         self.progress_bar.setValue(progress.step)
         worker_config = self.worker.config if self.worker else None
         epochs = worker_config.epochs if worker_config else "?"
-        self.speed_label.setText(
-            f"epoch {progress.epoch}/{epochs} · {progress.samples_per_s:,.0f} images/s · "
-            f"ETA {_format_seconds(progress.eta_s)}"
-        )
+        speed = self.tr("epoch {0}/{1} · {2} images/s · ETA {3}")
+        images_per_s, eta = f"{progress.samples_per_s:,.0f}", _format_seconds(progress.eta_s)
+        self.speed_label.setText(speed.format(progress.epoch, epochs, images_per_s, eta))
 
     def _on_evaluated(self, report) -> None:
         self.accuracy_plot.add_point(report.epoch, report.test_accuracy)
-        self._set_status(f"Test accuracy after {report.epoch:.2f} epochs: {report.test_accuracy:.2%}")
+        status = self.tr("Test accuracy after {0} epochs: {1}")
+        self._set_status(status.format(f"{report.epoch:.2f}", f"{report.test_accuracy:.2%}"))
 
     def _on_finished(self, outcome: Outcome) -> None:
         self.outcome = outcome
@@ -425,23 +454,40 @@ class TrainTab(QWidget):
         if outcome.confusion is not None:
             self.confusion_view.set_matrix(outcome.confusion)
             self.gallery.set_mistakes(outcome.wrong_images, outcome.wrong_true, outcome.wrong_said)
-            shown = len(outcome.wrong_true)
-            more = f", first {shown} shown" if shown < outcome.wrong_total else ""
-            self.gallery_box.setTitle(f"Test digits it got wrong: {outcome.wrong_total}{more} (true → said)")
+            shown, total = len(outcome.wrong_true), outcome.wrong_total
+            self.gallery_box.setTitle(self.tr("%n test digits it got wrong (true → said)", "", total))
+            self.gallery.setToolTip(self.tr("The first %n of them", "", shown) if shown < total else "")
         if outcome.status != "evaluated":
             self.progress_bar.setValue(self.progress_bar.maximum() if outcome.status != "stopped" else self.progress_bar.value())
-        text = outcome.message[:1].upper() + outcome.message[1:]
-        if outcome.status == "stopped" and outcome.test_accuracy is not None:
-            text += f"; {outcome.test_accuracy:.2%} test accuracy"
-        if outcome.status == "diverged":
-            text = f"Training diverged: {outcome.message}"
+        text = self._outcome_text(outcome)
         if outcome.status != "evaluated":
-            text += f" ({_format_seconds(outcome.seconds)} in all, {outcome.samples_per_s:,.0f} images/s)"
+            timing = self.tr("{0} ({1} in all, {2} images/s)")
+            text = timing.format(text, _format_seconds(outcome.seconds), f"{outcome.samples_per_s:,.0f}")
         if outcome.status == "diverged":
             self._show_error(text)
         else:
             self._set_status(text)
         self.training_finished.emit(outcome)
+
+    def _outcome_text(self, outcome: Outcome) -> str:
+        """What became of the run, as a sentence (the steps so far are on the progress bar)."""
+        accuracy = f"{outcome.test_accuracy:.2%}" if outcome.test_accuracy is not None else ""
+        steps = self.progress_bar.value()
+        if outcome.status == "finished":
+            return self.tr("Finished %n epochs: {0} test accuracy", "", round(outcome.epochs)).format(accuracy)
+        if outcome.status == "target_reached":
+            return self.tr("Reached {0} test accuracy after {1} epochs").format(accuracy, f"{outcome.epochs:.2f}")
+        if outcome.status == "stopped" and accuracy:
+            return self.tr("Stopped by request after %n steps; {0} test accuracy", "", steps).format(accuracy)
+        if outcome.status == "stopped":
+            return self.tr("Stopped by request after %n steps", "", steps)
+        if outcome.status == "diverged":
+            learning_rate = f"{self.worker.config.lr:g}" if self.worker else "?"
+            return self.tr(
+                "Training diverged: the loss stopped being a finite number at step {0}. The learning rate {1} is "
+                "too high for this setup; training stopped and the last weights with a finite loss are kept."
+            ).format(steps + 1, learning_rate)
+        return outcome.message
 
     def _on_thread_finished(self) -> None:
         thread, worker = self.thread, self.worker
@@ -458,7 +504,7 @@ class TrainTab(QWidget):
         self.stop_button.setEnabled(running)
         if not running:
             self.pause_button.setChecked(False)
-            self.pause_button.setText("Pause")
+            self.pause_button.setText(self.tr("Pause"))
         have_model = self.checkpoint is not None
         self.use_button.setEnabled(have_model and not running)
         self.save_button.setEnabled(have_model)
@@ -483,9 +529,9 @@ class TrainTab(QWidget):
         """Emit :attr:`model_ready` with the current model on the CPU (the Draw tab swaps it in)."""
         if self.checkpoint is None:
             return None
-        classifier = Classifier(self.checkpoint, "cpu", source=self.checkpoint_source or "trained in the Train tab")
+        classifier = Classifier(self.checkpoint, "cpu", source=self.checkpoint_source or self.tr("trained in the Train tab"))
         self.model_ready.emit(classifier)
-        self._set_status(f"The Draw tab now uses this {self.checkpoint.arch} model.")
+        self._set_status(self.tr("The Draw tab now uses this {0} model.").format(self.checkpoint.arch))
         return classifier
 
     def save_model(self, path) -> Path:
@@ -494,7 +540,7 @@ class TrainTab(QWidget):
             raise ValueError("there is no trained model to save yet")
         saved = save_checkpoint(self.checkpoint, path)
         self.checkpoint_source = str(saved)
-        self._set_status(f"Saved to {saved}")
+        self._set_status(self.tr("Saved to {0}").format(saved))
         return saved
 
     def open_checkpoint(self, path, evaluate: bool = True) -> Checkpoint:
@@ -508,8 +554,13 @@ class TrainTab(QWidget):
         self._on_continue_toggled(True)
         self.loss_plot.clear_data()
         self.accuracy_plot.clear_data()
-        accuracy = f", {checkpoint.test_accuracy:.2%} test accuracy when saved" if checkpoint.test_accuracy is not None else ""
-        self._set_status(f"Opened {Path(path).name} ({checkpoint.arch}{accuracy}). Train continues from it.")
+        if checkpoint.test_accuracy is None:
+            status = self.tr("Opened {0} ({1}). Train continues from it.").format(Path(path).name, checkpoint.arch)
+        else:
+            status = self.tr("Opened {0} ({1}, {2} test accuracy when saved). Train continues from it.").format(
+                Path(path).name, checkpoint.arch, f"{checkpoint.test_accuracy:.2%}"
+            )
+        self._set_status(status)
         if evaluate:
             self.evaluate_model()
         return checkpoint
@@ -517,19 +568,23 @@ class TrainTab(QWidget):
     def _save_with_dialog(self) -> None:
         if self.checkpoint is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save trained model", "digitdraw-model.pt", "Checkpoints (*.pt)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save trained model"), "digitdraw-model.pt", self.tr("Checkpoints (*.pt)")
+        )
         if not path:
             return
         try:
             self.save_model(path)
         except OSError as exc:
-            QMessageBox.warning(self, "Could not save", f"Could not save the model: {exc}")
+            QMessageBox.warning(self, self.tr("Could not save"), self.tr("Could not save the model: {0}").format(exc))
 
     def _open_with_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open checkpoint", "", "Checkpoints (*.pt);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open checkpoint"), "", self.tr("Checkpoints (*.pt);;All files (*)")
+        )
         if not path:
             return
         try:
             self.open_checkpoint(path)
         except (CheckpointError, RuntimeError) as exc:
-            QMessageBox.warning(self, "Could not open", str(exc))
+            QMessageBox.warning(self, self.tr("Could not open"), error_text(exc))

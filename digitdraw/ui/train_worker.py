@@ -39,6 +39,7 @@ from ..core.data import DataMissingError, MnistSplit, load_mnist, resolve_data_d
 from ..core.anatomy import first_filters
 from ..core.models import build_model
 from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
+from .language import error_text
 
 EMIT_INTERVAL_S = 0.1  # at most ~10 progress signals a second
 GALLERY_SIZE = 64  # misclassified test digits sent back for the gallery
@@ -165,22 +166,22 @@ class TrainWorker(QObject):
         try:
             self._run()
         except Aborted:
-            self.status.emit("Training stopped.")
+            self.status.emit(self.tr("Training stopped."))
         except DataMissingError as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(error_text(exc))
         except (TrainingError, ValueError) as exc:
-            self.failed.emit(f"Cannot train with these settings: {exc}")
+            self.failed.emit(self.tr("Cannot train with these settings: {0}").format(exc))
         except torch.OutOfMemoryError:
-            self.failed.emit(f"Out of memory on {self.config.device}: try a smaller batch size or the CPU.")
+            self.failed.emit(self.tr("Out of memory on {0}: try a smaller batch size or the CPU.").format(self.config.device))
         except Exception as exc:  # anything else: report it, never let it kill the thread silently
             traceback.print_exc()
-            self.failed.emit(f"Training failed: {type(exc).__name__}: {exc}")
+            self.failed.emit(self.tr("Training failed: {0}: {1}").format(type(exc).__name__, exc))
         finally:
             self.done.emit()
 
     def _run(self) -> None:
         started = time.perf_counter()
-        self.status.emit("Loading MNIST…")
+        self.status.emit(self.tr("Loading MNIST…"))
         train_data, test_data = cached_mnist(self.data_dir)
         if self.train_subset:
             train_data = train_data.subset(self.train_subset)
@@ -208,13 +209,14 @@ class TrainWorker(QObject):
 
     def _train(self, model, train_data: MnistSplit, test_data: MnistSplit, started: float) -> None:
         if self._stop.is_set():
-            self.status.emit("Stopped before training began.")
+            self.status.emit(self.tr("Stopped before training began."))
             return
         steps = -(-len(train_data) // self.config.batch_size) * self.config.epochs
         self.started_training.emit(steps)
         self.status.emit(
-            f"Training {self.config.arch} on {len(train_data):,} images, testing on {len(test_data):,}, "
-            f"on {self.config.device}…"
+            self.tr("Training {0} on {1} images, testing on {2}, on {3}…").format(
+                self.config.arch, f"{len(train_data):,}", f"{len(test_data):,}", self.config.device
+            )
         )
         result = train(
             self.config,
@@ -244,7 +246,7 @@ class TrainWorker(QObject):
     def _evaluate_only(self, model, test_data: MnistSplit, started: float) -> None:
         if self.initial is None:
             raise ValueError("there is no model to evaluate")
-        self.status.emit(f"Testing {self.initial.arch} on {len(test_data):,} test images…")
+        self.status.emit(self.tr("Testing {0} on {1} test images…").format(self.initial.arch, f"{len(test_data):,}"))
         device = self.config.device
         model.to(device)
         _, accuracy, predicted = evaluate(model, test_data, device)
@@ -252,7 +254,7 @@ class TrainWorker(QObject):
         checkpoint = Checkpoint.from_model(
             self.initial.arch, model, test_accuracy=accuracy, training=dict(self.initial.training)
         )
-        message = f"{accuracy:.2%} test accuracy on {len(test_data):,} test images"
+        message = self.tr("{0} test accuracy on {1} test images").format(f"{accuracy:.2%}", f"{len(test_data):,}")
         self.finished.emit(
             self._outcome("evaluated", message, checkpoint, accuracy, time.perf_counter() - started, 0.0, 0.0, predicted, test_data)
         )
@@ -261,16 +263,16 @@ class TrainWorker(QObject):
         if not self._running.is_set():
             paused_at = time.perf_counter()
             self._flush()
-            self.status.emit("Paused — press Resume to go on, or Stop.")
+            self.status.emit(self.tr("Paused — press Resume to go on, or Stop."))
             while not self._running.wait(0.1):
                 pass
             self._paused_s += time.perf_counter() - paused_at
             if not self._stop.is_set():
-                self.status.emit("Training…")
+                self.status.emit(self.tr("Training…"))
         self._check_abort()
         if self._stop.is_set():
             self._flush()
-            self.status.emit("Stopping…")
+            self.status.emit(self.tr("Stopping…"))
             return True
         return False
 

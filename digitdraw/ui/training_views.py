@@ -75,10 +75,10 @@ class LossPlot(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        _style_plot(self, "Training loss", "loss (cross-entropy)", "batch")
+        _style_plot(self, self.tr("Training loss"), self.tr("loss (cross-entropy)"), self.tr("batch"))
         self.getPlotItem().addLegend(offset=(-10, 10), labelTextColor="#222")
-        self.raw_curve = self.plot([], [], pen=pg.mkPen((70, 130, 220, 110), width=1), name="each batch")
-        self.smooth_curve = self.plot([], [], pen=pg.mkPen((200, 60, 20), width=3), name="smoothed (EMA)")
+        self.raw_curve = self.plot([], [], pen=pg.mkPen((70, 130, 220, 110), width=1), name=self.tr("each batch"))
+        self.smooth_curve = self.plot([], [], pen=pg.mkPen((200, 60, 20), width=3), name=self.tr("smoothed (EMA)"))
         for curve in (self.raw_curve, self.smooth_curve):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
@@ -140,7 +140,7 @@ class AccuracyPlot(pg.PlotWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        _style_plot(self, "Test accuracy", "accuracy (%)", "epoch")
+        _style_plot(self, self.tr("Test accuracy"), self.tr("accuracy (%)"), self.tr("epoch"))
         self.curve = self.plot(
             [], [], pen=pg.mkPen((30, 140, 60), width=3), symbol="o", symbolSize=8, symbolBrush=(30, 140, 60)
         )
@@ -204,7 +204,7 @@ class ConfusionMatrixView(QTableWidget):
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
             header.setMinimumSectionSize(18)
-        self.setToolTip("Rows: the true digit. Columns: what the network said. The diagonal is right.")
+        self.setToolTip(self.tr("Rows: the true digit. Columns: what the network said. The diagonal is right."))
         font = self.font()
         font.setPointSize(9)
         self.setFont(font)
@@ -237,7 +237,7 @@ class ConfusionMatrixView(QTableWidget):
                     colour = QColor.fromRgbF(1, 1 - 0.7 * strength, 1 - 0.7 * strength)
                 item.setBackground(QBrush(colour))
                 item.setForeground(QBrush(QColor("#111" if count else "#aaa")))
-                item.setToolTip(f"true {row}, said {col}: {count} of {int(totals[row, 0])}")
+                item.setToolTip(self.tr("true {0}, said {1}: {2} of {3}").format(row, col, count, int(totals[row, 0])))
                 self.setItem(row, col, item)
 
 
@@ -264,7 +264,7 @@ class MistakesGallery(QListWidget):
         self.clear()
         for image, t, s in zip(images, true, said):
             item = QListWidgetItem(QIcon(digit_pixmap(image, self.ICON)), f"{int(t)} → {int(s)}")
-            item.setToolTip(f"This is a {int(t)}; the network said {int(s)}.")
+            item.setToolTip(self.tr("This is a {0}; the network said {1}.").format(int(t), int(s)))
             self.addItem(item)
 
 
