@@ -321,9 +321,12 @@ class TrainTab(QWidget):
             self.epochs_spin.setValue(int(settings.value("train/epochs", self.epochs_spin.value())))
             self.batch_spin.setValue(int(settings.value("train/batch_size", self.batch_spin.value())))
             self.lr_spin.setValue(float(settings.value("train/lr", self.lr_spin.value())))
-            for combo, key in ((self.optimizer_combo, "train/optimizer"), (self.schedule_combo, "train/schedule")):
-                if combo.findData(str(settings.value(key))) >= 0:
-                    combo.setCurrentIndex(combo.findData(str(settings.value(key))))
+            # The optimizers are listed by name, the schedules by translated name with the name as data.
+            optimizer = self.optimizer_combo.findText(str(settings.value("train/optimizer")))
+            schedule = self.schedule_combo.findData(str(settings.value("train/schedule")))
+            for combo, index in ((self.optimizer_combo, optimizer), (self.schedule_combo, schedule)):
+                if index >= 0:
+                    combo.setCurrentIndex(index)
             self.augment_check.setChecked(str(settings.value("train/augment", "true")).lower() == "true")
             self.subset_spin.setValue(int(settings.value("train/subset", FULL_TRAIN_SET)))
             self.target_check.setChecked(str(settings.value("train/use_target", "false")).lower() == "true")
