@@ -36,7 +36,7 @@ from ..core.checkpoints import Checkpoint, save_checkpoint
 from ..core.export import ExportError, export
 from ..core.inference import Classifier
 from ..core.training import TrainConfig
-from .train_worker import TrainWorker, cached_mnist
+from .train_worker import TrainWorker, cached_mnist, end_run
 
 EXPORT_CHECK_DIGITS = 1000
 DRAG_SUBSET = 1000  # test digits measured while the slider is being dragged; all 10,000 when it rests
@@ -185,14 +185,10 @@ class CompressTab(QWidget):
         self._dispatch()
 
     def shutdown(self) -> None:
-        self.worker.abort()
         if self._fine_tune is not None:
             thread, worker = self._fine_tune
-            worker.abort()
-            thread.quit()
-            thread.wait()
-        self.thread.quit()
-        self.thread.wait()
+            end_run(worker, thread)
+        end_run(self.worker, self.thread)
 
     # --- pruning slider and curve ------------------------------------------------------------
 

@@ -38,7 +38,7 @@ from ..core.personal import MIN_SAMPLES, FineTuneResult, FineTuneSettings, Perso
 from ..core.training import TrainConfig
 from .canvas import Canvas
 from .language import error_text
-from .train_worker import Progress, TrainWorker
+from .train_worker import Progress, TrainWorker, end_run
 
 THUMBNAIL_SIZE = 72
 
@@ -182,11 +182,7 @@ class PersonalPanel(QWidget):
 
     def shutdown(self) -> None:
         """End a run at once and wait for its thread (the window is closing)."""
-        if self.worker is not None:
-            self.worker.abort()
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
+        end_run(self.worker, self.thread)
 
     def use_shipped_model(self) -> None:
         """Go back to the shipped model, now and at the next start (the personal set is kept)."""

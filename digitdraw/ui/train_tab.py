@@ -38,7 +38,7 @@ from ..core.models import architectures
 from ..core.training import OPTIMIZERS, RECIPES, SCHEDULES, TrainConfig
 from .inside_view import mosaic_image, rgb_qimage
 from .language import device_label, error_text
-from .train_worker import Outcome, Progress, TrainWorker
+from .train_worker import Outcome, Progress, TrainWorker, end_run
 from .training_views import AccuracyPlot, ConfusionMatrixView, LossPlot, MistakesGallery
 
 FULL_TRAIN_SET = 60_000
@@ -415,11 +415,7 @@ class TrainTab(QWidget):
 
     def shutdown(self) -> None:
         """Stop any run at once and wait for its thread to end (the window is closing)."""
-        if self.worker is not None:
-            self.worker.abort()
-        if self.thread is not None:
-            self.thread.quit()
-            self.thread.wait()
+        end_run(self.worker, self.thread)
 
     # -- worker signals -------------------------------------------------------------------
     def _on_started_training(self, total_steps: int) -> None:

@@ -19,7 +19,7 @@ Typical use::
     worker.done.connect(thread.quit)
     thread.start()
     ...
-    worker.abort(); thread.quit(); thread.wait()
+    end_run(worker, thread)  # when the window closes: abort, quit, wait
 """
 
 from __future__ import annotations
@@ -55,6 +55,15 @@ def cached_mnist(data_dir) -> tuple[MnistSplit, MnistSplit]:
         if root not in _mnist_cache:
             _mnist_cache[root] = load_mnist(root)
         return _mnist_cache[root]
+
+
+def end_run(worker, thread) -> None:
+    """End a worker's run at once and wait for its thread (the window is closing); None is allowed."""
+    if worker is not None:
+        worker.abort()
+    if thread is not None:
+        thread.quit()
+        thread.wait()
 
 
 class Aborted(Exception):
