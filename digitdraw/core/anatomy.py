@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .models import FX_TRACING
+
 INPUT_SHAPE = (1, 28, 28)
 _UNSHOWN_KINDS = ("Pool", "Dropout")  # a block's map is shown before pooling and dropout
 
@@ -43,7 +45,7 @@ class Block:
 
 def layers(model: nn.Module, input_shape: tuple[int, ...] = INPUT_SHAPE) -> list[Layer]:
     """The model's leaf layers in the order they run on a blank image, with output shapes and parameter counts."""
-    with _Recorder(model) as recorder, torch.inference_mode():
+    with FX_TRACING, _Recorder(model) as recorder, torch.inference_mode():
         model(torch.zeros((1, *input_shape), device=model_device(model)))
     return [
         Layer(name, type(module).__name__, _shape_of(output), _parameter_count(module))
@@ -57,7 +59,7 @@ def feature_maps(model: nn.Module, image: torch.Tensor) -> list[Block]:
     A block starts at each convolution; its maps are those of the last layer before pooling or
     dropout (after the ReLU when the ReLU is a module), with negative values cut at 0 as a ReLU does.
     """
-    with _Recorder(model) as recorder, torch.inference_mode():
+    with FX_TRACING, _Recorder(model) as recorder, torch.inference_mode():
         model(image[None].to(model_device(model)))
     blocks: list[Block] = []
     for name, module, output in recorder.calls:

@@ -17,6 +17,7 @@ from .anatomy import model_device
 from .checkpoints import _first_line
 from .inference import SINGLE_THREAD_BATCH, _torch_threads
 from .messages import UserMessage, translatable
+from .models import FX_TRACING
 
 OCCLUSION_WINDOW = 4  # pixels on a side of the blank patch slid over the image
 INTEGRATED_STEPS = 32  # steps from the blank page to the image
@@ -102,17 +103,18 @@ def _run(method: str, model: nn.Module, ink: torch.Tensor, targets: torch.Tensor
     except ImportError:
         raise AttributionError(translatable("attributions need Captum, which is not installed: pip install captum")) from None
 
-    if method == "saliency":
-        return Saliency(model).attribute(ink, target=targets, abs=False)
-    if method == "input-x-gradient":
-        return InputXGradient(model).attribute(ink, target=targets)
-    if method == "integrated-gradients":
-        return IntegratedGradients(model).attribute(ink, baselines=0.0, target=targets, n_steps=INTEGRATED_STEPS)
-    window = (1, OCCLUSION_WINDOW, OCCLUSION_WINDOW)
-    strides = (1, OCCLUSION_STRIDE, OCCLUSION_STRIDE)
-    return Occlusion(model).attribute(
-        ink, sliding_window_shapes=window, strides=strides, baselines=0.0, target=targets, perturbations_per_eval=256
-    )
+    with FX_TRACING:  # never while torch.fx traces a model in another thread
+        if method == "saliency":
+            return Saliency(model).attribute(ink, target=targets, abs=False)
+        if method == "input-x-gradient":
+            return InputXGradient(model).attribute(ink, target=targets)
+        if method == "integrated-gradients":
+            return IntegratedGradients(model).attribute(ink, baselines=0.0, target=targets, n_steps=INTEGRATED_STEPS)
+        window = (1, OCCLUSION_WINDOW, OCCLUSION_WINDOW)
+        strides = (1, OCCLUSION_STRIDE, OCCLUSION_STRIDE)
+        return Occlusion(model).attribute(
+            ink, sliding_window_shapes=window, strides=strides, baselines=0.0, target=targets, perturbations_per_eval=256
+        )
 
 
 class _InkModel(nn.Module):

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 ModelFactory = Callable[[], nn.Module]
 # torch.fx patches nn.Module.__call__ for every thread while it traces a model (int8 quantization
-# does): code that traces holds this lock, and forward passes that may run meanwhile hold it too.
+# does): code that traces holds this lock, and every forward pass (inference, training, the inside view) holds it too.
 FX_TRACING = threading.Lock()
 _REGISTRY: dict[str, tuple[ModelFactory, str]] = {}
 

@@ -19,7 +19,7 @@ from .augment import Augmentation
 from .checkpoints import MNIST_MEAN, MNIST_STD, Checkpoint
 from .data import MnistSplit
 from .devices import synchronize
-from .models import DEFAULT_ARCH, build_model
+from .models import DEFAULT_ARCH, FX_TRACING, build_model
 from .styles import restyle
 
 OPTIMIZERS = ("adamw", "adam", "sgd", "adadelta")
@@ -143,7 +143,8 @@ def evaluate(
             raise StopRequested
         images = normalise(split.images[start : start + batch_size].to(device))
         labels = split.labels[start : start + batch_size].to(device)
-        output = model(images)
+        with FX_TRACING:  # never while torch.fx traces a model in another thread
+            output = model(images)
         total_loss += float(F.nll_loss(output, labels, reduction="sum"))
         predictions.append(output.argmax(1).cpu())
     model.train(was_training)
@@ -214,7 +215,8 @@ def train(
                 if augmentation:
                     x = augmentation(x, generator, None if fits is None else fits[batch])
                 x = ((x - MNIST_MEAN) / MNIST_STD).contiguous(memory_format=torch.channels_last)
-                output = model(x)
+                with FX_TRACING:
+                    output = model(x)
                 loss = _loss(output, labels[batch], config.label_smoothing)
                 loss_value = loss.item()
                 if not (math.isfinite(loss_value) and _all_finite(model.buffers())):
