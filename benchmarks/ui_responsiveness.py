@@ -67,7 +67,12 @@ def in_the_tab(data_dir: Path, args) -> dict:
     configure_application(app)
     if not args.cold:
         import_in_background().join()  # what the app does once its window is up, seconds before anyone presses Train
+    if args.switch_interval:
+        sys.setswitchinterval(args.switch_interval / 1000)
     tab = TrainTab(data_dir=data_dir)
+    if args.no_plots:  # the live views stay still: what drawing them costs the run
+        tab.loss_plot.add_points = lambda steps, losses: None
+        tab._show_filters = lambda filters: None
     tab.resize(1180, 740)
     tab.show()
     tab.apply_recipe("default")
@@ -84,7 +89,7 @@ def in_the_tab(data_dir: Path, args) -> dict:
     def tick() -> None:
         now = clock.nsecsElapsed() / 1e6
         if last[0] is not None and tab.is_running:
-            (gaps if tab.loss_plot.point_count() else startup_gaps).append(now - last[0] - TICK_MS)
+            (gaps if tab.progress_bar.value() > 0 else startup_gaps).append(now - last[0] - TICK_MS)
         last[0] = now
 
     timer = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=TICK_MS)
@@ -129,6 +134,8 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, help="torch intra-op threads for both runs (default: torch's)")
     parser.add_argument("--data-dir", help="folder holding MNIST/raw (default: $DIGITDRAW_DATA, else the user cache)")
     parser.add_argument("--no-probe", action="store_true", help="no 5 ms timer: throughput of the tab alone")
+    parser.add_argument("--no-plots", action="store_true", help="leave the loss curve and the filters still while training")
+    parser.add_argument("--switch-interval", type=float, help="the GIL switch interval in ms (Python's default: 5)")
     parser.add_argument("--cold", action="store_true", help="press Train before torch._dynamo is imported, "
                         "unlike the app (which imports it in the background once its window is up)")
     parser.add_argument("--json", help="also write the figures to this JSON file")

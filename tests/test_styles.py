@@ -185,14 +185,14 @@ def test_every_style_is_tested_above_or_is_a_habit():
 def test_styles_touch_only_the_digits_they_belong_to(digits):
     images = torch.cat([digits[d][:10] for d in range(10)])
     labels = torch.arange(10).repeat_interleave(10)
-    out, changed = synthesise(images.clone(), labels, torch.Generator().manual_seed(1), digit_fraction=1.0, habit_fraction=0.0)
+    out, changed = synthesise(images.clone(), labels, torch.Generator().manual_seed(1), digit_scale=100.0, habit_fraction=0.0)
     styled_digits = {d for s in STYLES.values() if not s.habit for d in s.digits}
     for digit in range(10):
         rows = labels == digit
         assert bool(changed[rows].all()) == (digit in styled_digits)
         if digit not in styled_digits:
             assert torch.equal(out[rows], images[rows])
-    none, changed = synthesise(images.clone(), labels, torch.Generator().manual_seed(1), digit_fraction=0.0, habit_fraction=0.0)
+    none, changed = synthesise(images.clone(), labels, torch.Generator().manual_seed(1), digit_scale=0.0, habit_fraction=0.0)
     assert not changed.any() and torch.equal(none, images)
 
 

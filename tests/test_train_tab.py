@@ -11,7 +11,7 @@ import torch
 
 from digitdraw.core.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
 from digitdraw.core.inference import Classifier
-from digitdraw.core.models import build_model
+from digitdraw.core.models import DEFAULT_ARCH, build_model
 from digitdraw.core.training import BatchReport, TrainConfig
 from digitdraw.ui.train_tab import TrainTab
 from digitdraw.ui.train_worker import TrainWorker
@@ -303,7 +303,7 @@ def test_settings_cannot_take_invalid_values_and_recipes_fill_them(qtbot, data_d
         spin.setValue(bad)
         assert spin.value() == clamped
     assert tab.lr_spin.minimum() > 0 and tab.batch_spin.minimum() >= 1
-    assert {tab.arch_combo.itemData(i) for i in range(tab.arch_combo.count())} >= {"classic", "digitnet"}
+    assert {tab.arch_combo.itemData(i) for i in range(tab.arch_combo.count())} >= {"classic", "digitnet", DEFAULT_ARCH}
     assert tab.device_combo.itemData(0) == "cpu"
 
     tab.apply_recipe("pytorch-example")
@@ -315,7 +315,7 @@ def test_settings_cannot_take_invalid_values_and_recipes_fill_them(qtbot, data_d
     tab.target_spin.setValue(98.5)
     assert tab.config().target_accuracy == pytest.approx(0.985)
     tab.apply_recipe("default")
-    assert tab.config().arch == "digitnet"
+    assert tab.config().arch == DEFAULT_ARCH
 
 
 def test_the_worker_sends_at_most_about_ten_loss_reports_a_second(qtbot, monkeypatch):

@@ -272,21 +272,23 @@ class Style:
     name: str
     digits: tuple[int, ...]  # the labels it is made on
     make: Callable[..., torch.Tensor]
+    share: float = 0.05  # of its digits' images restyled so each epoch
     habit: bool = False  # a habit of the hand (any digit) rather than a way of writing one digit
 
 
 STYLES: dict[str, Style] = {
     style.name: style
     for style in (
-        Style("slashed zero", (0,), slashed_zero),
-        Style("dotted zero", (0,), dotted_zero),
-        Style("one with flag", (1,), one_with_flag),
-        Style("one with flag and base", (1,), one_with_flag_and_base),
-        Style("crossed seven", (7,), crossed_seven),
-        Style("hooked seven", (7,), hooked_seven),
-        Style("open-top four", (4,), open_top_four),
-        Style("nine with new stem", (9,), nine_with_new_stem),
-        Style("looped two", (2,), looped_two),
+        Style("slashed zero", (0,), slashed_zero, 0.1),
+        Style("dotted zero", (0,), dotted_zero, 0.1),
+        # a long flag is what a 7 is most easily taken for, so more of them
+        Style("one with flag", (1,), one_with_flag, 0.25),
+        Style("one with flag and base", (1,), one_with_flag_and_base, 0.1),
+        Style("crossed seven", (7,), crossed_seven, 0.1),
+        Style("hooked seven", (7,), hooked_seven, 0.1),
+        Style("open-top four", (4,), open_top_four, 0.2),
+        Style("nine with new stem", (9,), nine_with_new_stem, 0.2),
+        Style("looped two", (2,), looped_two, 0.2),
         Style("re-traced", tuple(range(10)), retraced, habit=True),
         Style("small gap", (0, 2, 3, 5, 6, 8, 9), small_gap, habit=True),
         Style("stray tail", tuple(range(10)), stray_tail, habit=True),
@@ -304,34 +306,45 @@ def synthesise(
     images: torch.Tensor,
     labels: torch.Tensor,
     generator: torch.Generator | None = None,
-    digit_fraction: float = 0.2,
+    digit_scale: float = 1.0,
     habit_fraction: float = 0.05,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Restyle a random share of a batch according to its labels; return (images, which were changed).
 
-    About ``digit_fraction`` of the digits that have styles get one of their digit's styles, and each
-    habit strikes about ``habit_fraction`` of the digits it suits. Labels are never changed.
+    Each digit style strikes its ``share`` (times ``digit_scale``) of its digit's images, at most one
+    style an image (a scale that would give a digit's styles more than all its images gives each its
+    part of them all); each habit strikes about ``habit_fraction`` of the digits it suits. Labels are
+    never changed.
     """
     n, device = len(images), images.device
-    draw_lots = torch.rand(n, len(STYLES), device=device, generator=generator)
+    habit_lots = torch.rand(n, len(STYLES), device=device, generator=generator)
+    choice = torch.rand(n, device=device, generator=generator)  # which of its digit's styles, if any
     changed = torch.zeros(n, dtype=torch.bool, device=device)
-    digit_styles = [s for s in STYLES.values() if not s.habit]
-    choice = torch.rand(n, device=device, generator=generator)
-    for k, style in enumerate(STYLES.values()):
+    for k, (style, (low, high)) in enumerate(zip(STYLES.values(), _style_ranges(digit_scale))):
         suits = torch.isin(labels, torch.tensor(style.digits, device=device))
         if style.habit:
-            chosen = suits & (draw_lots[:, k] < habit_fraction)
+            chosen = suits & (habit_lots[:, k] < habit_fraction)
         else:
-            # one style per digit: the lot decides whether, the choice decides which of its digit's styles
-            siblings = [s for s in digit_styles if s.digits == style.digits]
-            rank = siblings.index(style)
-            chosen = suits & (draw_lots[:, 0] < digit_fraction) & ((choice * len(siblings)).long() == rank)
+            chosen = suits & (choice >= low) & (choice < high)
         where = torch.nonzero(chosen).flatten()
         if len(where):
             images = images if changed.any() else images.clone()
             images[where] = render(style.name, images[where], generator)
             changed[where] = True
     return images, changed
+
+
+def _style_ranges(digit_scale: float) -> list[tuple[float, float]]:
+    """Per style, the range of a uniform draw that picks it: its digit's styles side by side from 0."""
+    ranges, used = [], {}
+    for style in STYLES.values():
+        siblings = [s for s in STYLES.values() if s.digits == style.digits and not s.habit]
+        total = max(1.0, digit_scale * sum(s.share for s in siblings))
+        low = used.get(style.digits, 0.0)
+        high = low + digit_scale * style.share / total
+        used[style.digits] = high
+        ranges.append((low, high))
+    return ranges
 
 
 def restyle(
