@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-import pyqtgraph as pg
 import torch
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
@@ -20,14 +19,14 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 
 from ..core.anatomy import Block, feature_maps, layers
 from ..core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attribute
-from ..core.heatmap import on_paper
+from ..core.heatmap import inferno_table, on_paper
 from ..core.inference import Classifier
 from .language import error_text
 
 GRID_HEIGHT = 120  # each block's mosaic of maps is scaled to this height
 DETAIL_SIZE = 120  # the enlarged map and its filter
 MOVING_INTERVAL_S = 0.15  # while the pen moves, feature maps follow at most this often
-_MAP_COLOURS = pg.colormap.get("inferno").getLookupTable(nPts=256, alpha=False)
+_MAP_COLOURS = inferno_table()
 
 
 @dataclass(frozen=True)
