@@ -59,14 +59,6 @@ class _InsideWorker(QObject):
 
     finished = Signal(object)
 
-    @Slot()
-    def warm_up(self) -> None:
-        """Import Captum here, at start-up, so the first attribution does not hold the GUI up (it loads matplotlib)."""
-        try:
-            import captum.attr  # noqa: F401
-        except ImportError:  # the view says so when it first explains
-            pass
-
     @Slot(object)
     def compute(self, request: _Request) -> None:
         try:
@@ -123,7 +115,6 @@ class InsideView(QWidget):
 
     attribution_ready = Signal(object, int)  # (28x28 attribution or None, target digit)
     compute_requested = Signal(object)
-    _warm_up_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -147,9 +138,7 @@ class InsideView(QWidget):
         self._worker.moveToThread(self._thread)
         self.compute_requested.connect(self._worker.compute)
         self._worker.finished.connect(self._finished)
-        self._warm_up_requested.connect(self._worker.warm_up)
         self._thread.start()
-        self._warm_up_requested.emit()
 
     # --- what the Draw tab calls ------------------------------------------------------------
 
