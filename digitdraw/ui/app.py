@@ -15,11 +15,13 @@ from ..core.xcb_libraries import startup_problem
 
 ORGANIZATION = "digitdraw"
 APPLICATION = "digitdraw"
-# Modules that something imports later, each seconds of Python that would freeze whichever thread
-# got there first: torch._dynamo (the first torch.optim optimizer imports it: a Regression fit, the
+# Modules that something imports later, each a fraction of a second to seconds of Python that would
+# freeze whichever thread got there first: the modules of the tabs built when first shown (with
+# pyqtgraph), torch._dynamo (the first torch.optim optimizer imports it: a Regression fit, the
 # first Train press) and Captum with matplotlib (the inside view's first attribution). The app
 # imports them in the background once the window has answered its first strokes.
-SLOW_IMPORTS = ("torch._dynamo", "captum.attr")
+SLOW_IMPORTS = ("digitdraw.ui.train_tab", "digitdraw.ui.regression_tab", "digitdraw.ui.compress_tab",
+                "torch._dynamo", "captum.attr")
 BACKGROUND_IMPORTS_AFTER_MS = 1000  # the first strokes are answered with the processor to themselves
 BACKGROUND_SWITCH_INTERVAL_S = 0.001  # how soon the window gets the GIL back while they import
 
