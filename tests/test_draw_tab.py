@@ -78,6 +78,23 @@ def test_escape_clears_and_ctrl_z_undoes(tab, qtbot):
     qtbot.waitUntil(lambda: shown_digit(tab) == "–", timeout=10_000)
 
 
+def test_the_chart_shows_the_probabilities_with_the_answer_s_bar_highlighted(tab, qtbot):
+    chart = tab.findChild(type(tab.chart), "probabilityChart")
+    assert chart.probabilities() == [0.0] * 10 and chart.answer() is None
+    draw(tab.canvas, clear_drawing(3, area=tab.canvas.area_size()).strokes)
+    qtbot.waitUntil(lambda: shown_digit(tab) == "3", timeout=10_000)
+    assert chart.probabilities() == pytest.approx(tab._prediction.probabilities)
+    assert chart.answer() == 3
+    heights = [chart.bar_rect(digit).height() for digit in range(10)]
+    assert max(range(10), key=heights.__getitem__) == 3 and heights[3] > 0.5 * chart.height() * max(chart.probabilities())
+    picture = chart.grab().toImage()
+    bar = chart.bar_rect(3)
+    assert picture.pixelColor(bar.center().toPoint()).name() == "#1f5fbf", "the answer's bar is dark"
+    tab.canvas.clear()
+    qtbot.waitUntil(lambda: chart.answer() is None, timeout=10_000)
+    assert chart.probabilities() == [0.0] * 10
+
+
 def test_a_tiny_scribble_is_nothing_to_classify(tab, qtbot):
     predictions = []
     tab._timer.timeout.connect(lambda: predictions.append(shown_digit(tab)))

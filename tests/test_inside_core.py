@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 import torch
 from torch import nn
@@ -109,3 +110,16 @@ def test_bad_requests_are_refused_with_what_is_allowed(shipped, digits):
         attribute(shipped.model, images[:1], 3, "magic")
     with pytest.raises(AttributionError, match="0 to 9"):
         attribute(shipped.model, images[:1], 10, "saliency")
+
+
+def test_the_feature_maps_colour_table_is_inferno_dark_to_bright():
+    from digitdraw.core.heatmap import inferno_table
+
+    table = inferno_table()
+    assert table.shape == (256, 3) and table.dtype.name == "uint8"
+    assert table[0].tolist() == [0, 0, 4] and table[-1].tolist() == [252, 255, 164]
+    brightness = table.astype(float) @ [0.299, 0.587, 0.114]
+    assert (np.diff(brightness) > -1).all(), "a stronger activation never looks darker (but for rounding)"
+    pg = pytest.importorskip("pyqtgraph")
+    reference = pg.colormap.get("inferno").getLookupTable(nPts=256, alpha=False)
+    assert np.abs(table.astype(int) - reference).max() <= 6

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import torch
-from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 
 from digitdraw.core.checkpoints import Checkpoint
 from digitdraw.core.inference import Classifier
@@ -72,13 +72,17 @@ def test_clicking_a_bar_explains_that_digit(shown_tab, qtbot):
     assert towards_one.shape == (28, 28)
     assert tab.canvas._overlay is not None  # faintly on the canvas too
 
-    view_box = tab.chart.getPlotItem().vb
-    bar_seven = tab.chart.mapFromScene(view_box.mapViewToScene(QPointF(7, 0.5)))
-    qtbot.mouseClick(tab.chart.viewport(), Qt.MouseButton.LeftButton, pos=bar_seven)
+    assert tab.chart.target() == 1, "the bar of the digit explained is outlined"
+    column_seven = QPoint(round(tab.chart.bar_rect(7).center().x()), tab.chart.height() // 2)
+    qtbot.mouseClick(tab.chart, Qt.MouseButton.LeftButton, pos=column_seven)
     assert tab.inside.target() == 7
     towards_seven = _settled(tab, qtbot, 7).attribution
     assert "Why 7?" in tab.inside.why_label.text()
     assert not (towards_seven == towards_one).all()
+    assert tab.chart.target() == 7 and tab.chart.answer() == 1
+    column_one = QPoint(round(tab.chart.bar_rect(1).center().x()), tab.chart.height() // 2)
+    qtbot.mouseClick(tab.chart, Qt.MouseButton.LeftButton, pos=column_one)
+    assert tab.inside.target() == 1, "the answer's own bar goes back to explaining the answer"
 
 
 def test_hidden_view_is_remembered_and_computes_nothing(shown_tab, qtbot):

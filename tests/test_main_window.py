@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QThread, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from digitdraw.ui.main_window import MainWindow
 
@@ -23,7 +23,9 @@ def window(qtbot, data_dir):
     qtbot.waitExposed(window)
     yield window
     window.close()  # shuts every tab down, as when the user closes it
-    assert window.train_tab.thread is None or window.train_tab.thread.isFinished()
+    for tab in window.built_tabs():
+        thread = getattr(tab, "thread", None)  # a tab's worker thread, where it has one (else QObject.thread)
+        assert not isinstance(thread, QThread) or thread.isFinished(), type(tab).__name__
 
 
 def test_the_window_has_its_tabs_and_menus(window):
@@ -34,6 +36,25 @@ def test_the_window_has_its_tabs_and_menus(window):
     assert menus[0] == "&File" and menus[-1] == "&Help", menus
     file_actions = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
     assert "&Open image…" in file_actions and "Save trained model…" in file_actions and "&Quit" in file_actions
+
+
+def test_tabs_are_built_when_first_shown_and_their_menu_actions_work_before(window, monkeypatch):
+    assert window.built_tabs() == [window.draw_tab], "only the Draw tab is built at start"
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [action.text() for action in file_menu.actions()]
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda parent, caption, *rest: asked.append(caption) or ("", ""))
+    export = next(action for action in file_menu.actions() if action.text().startswith("&Export model"))
+    export.trigger()
+    assert asked == ["Export the Draw tab's model"], "the stand-in built the Compress tab and ran its action"
+    assert [type(tab).__name__ for tab in window.built_tabs()] == ["DrawTab", "CompressTab"]
+    assert window.tabs.currentWidget() is window.draw_tab, "building a tab does not switch to it"
+    assert window.compress_tab.export_action in file_menu.actions() and export not in file_menu.actions()
+    window.tabs.setCurrentIndex(1)
+    assert window.tabs.currentWidget() is window.train_tab and window.tabs.tabText(1) == "Train"
+    assert window.train_tab.save_action in file_menu.actions()
+    assert [action.text() for action in file_menu.actions()] == texts, "each tab's own action took its stand-in's place"
+    assert window.tabs.count() == 4
 
 
 def test_a_model_trained_here_is_used_for_drawing(qtbot, window, mnist):

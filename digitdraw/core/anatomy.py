@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .inference import _torch_threads as torch_threads
 from .models import FX_TRACING
 
 INPUT_SHAPE = (1, 28, 28)
@@ -45,7 +46,7 @@ class Block:
 
 def layers(model: nn.Module, input_shape: tuple[int, ...] = INPUT_SHAPE) -> list[Layer]:
     """The model's leaf layers in the order they run on a blank image, with output shapes and parameter counts."""
-    with FX_TRACING, _Recorder(model) as recorder, torch.inference_mode():
+    with FX_TRACING, _Recorder(model) as recorder, torch.inference_mode(), torch_threads(1):  # one image: one thread
         model(torch.zeros((1, *input_shape), device=model_device(model)))
     return [
         Layer(name, type(module).__name__, _shape_of(output), _parameter_count(module))
@@ -59,7 +60,7 @@ def feature_maps(model: nn.Module, image: torch.Tensor) -> list[Block]:
     A block starts at each convolution; its maps are those of the last layer before pooling or
     dropout (after the ReLU when the ReLU is a module), with negative values cut at 0 as a ReLU does.
     """
-    with FX_TRACING, _Recorder(model) as recorder, torch.inference_mode():
+    with FX_TRACING, _Recorder(model) as recorder, torch.inference_mode(), torch_threads(1):  # one image: one thread
         model(image[None].to(model_device(model)))
     blocks: list[Block] = []
     for name, module, output in recorder.calls:

@@ -10,6 +10,21 @@ import torch
 TOWARDS = np.array([214, 96, 0], np.float32)  # orange: pixels that push towards the target digit
 AWAY = np.array([33, 102, 172], np.float32)  # blue: pixels that push away from it (orange/blue reads for colour-blind eyes too)
 PANEL = 280  # each 28x28 panel enlarged 10x on the slide
+# matplotlib's "inferno" colour map (black, purple, orange, pale yellow; brightness rises all the
+# way) at 17 evenly spaced points: interpolated to 256 levels it stays within 6 of 255 of the full map.
+INFERNO_POINTS = np.array([
+    [0, 0, 4], [11, 7, 36], [33, 12, 74], [61, 9, 101], [87, 16, 110], [113, 25, 110], [138, 34, 106],
+    [163, 44, 97], [188, 55, 84], [208, 69, 69], [227, 89, 51], [241, 113, 31], [249, 140, 10],
+    [252, 170, 15], [249, 201, 50], [242, 232, 101], [252, 255, 164],
+], np.float32)
+
+
+def inferno_table(levels: int = 256) -> np.ndarray:
+    """(levels, 3) uint8: the "inferno" colours from dark (index 0) to bright, for feature maps."""
+    where = np.linspace(0, 1, len(INFERNO_POINTS))
+    steps = np.linspace(0, 1, levels)
+    channels = [np.interp(steps, where, INFERNO_POINTS[:, channel]) for channel in range(3)]
+    return np.round(np.stack(channels, axis=1)).astype(np.uint8)
 
 
 def attribution_rgba(attribution: torch.Tensor | np.ndarray, opacity: float = 1.0) -> np.ndarray:

@@ -15,10 +15,14 @@ from ..core.xcb_libraries import startup_problem
 
 ORGANIZATION = "digitdraw"
 APPLICATION = "digitdraw"
-# The first torch.optim optimizer (a Regression fit, the first Train press) imports torch._dynamo:
-# seconds of Python that would freeze whichever thread got there first, so the app imports it
-# in the background once the window is up.
-SLOW_IMPORTS = ("torch._dynamo",)
+# Modules that something imports later, each a fraction of a second to seconds of Python that would
+# freeze whichever thread got there first: the modules of the tabs built when first shown (with
+# pyqtgraph), torch._dynamo (the first torch.optim optimizer imports it: a Regression fit, the
+# first Train press) and Captum with matplotlib (the inside view's first attribution). The app
+# imports them in the background once the window has answered its first strokes.
+SLOW_IMPORTS = ("digitdraw.ui.train_tab", "digitdraw.ui.regression_tab", "digitdraw.ui.compress_tab",
+                "torch._dynamo", "captum.attr")
+BACKGROUND_IMPORTS_AFTER_MS = 1000  # the first strokes are answered with the processor to themselves
 BACKGROUND_SWITCH_INTERVAL_S = 0.001  # how soon the window gets the GIL back while they import
 
 
@@ -43,9 +47,10 @@ def import_in_background(names: tuple[str, ...] = SLOW_IMPORTS) -> threading.Thr
         gc.disable()
         try:
             for name in names:
-                importlib.import_module(name)
-        except Exception:  # noqa: BLE001  whoever needs the module later imports it again and reports the error
-            pass
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001  whoever needs the module later imports it again and reports the error
+                    pass
         finally:
             sys.setswitchinterval(previous)
             gc.freeze()
@@ -74,7 +79,7 @@ def run_app(data_dir: str | None = None, on_shown: Callable | None = None) -> in
     window = MainWindow(data_dir=data_dir)
     window.show()
     imports: list[threading.Thread] = []
-    QTimer.singleShot(0, lambda: imports.append(import_in_background()))
+    QTimer.singleShot(BACKGROUND_IMPORTS_AFTER_MS, lambda: imports.append(import_in_background()))
     if on_shown is not None:
         QTimer.singleShot(0, lambda: on_shown(window))
     code = app.exec()

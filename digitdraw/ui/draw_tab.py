@@ -6,10 +6,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pyqtgraph as pg
 import torch
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QFont, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QAction, QFont, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,13 +35,12 @@ from .canvas import Canvas
 from .inside_view import InsideView
 from .language import device_label, error_text
 from .personal_panel import PersonalPanel
+from .probability_chart import ProbabilityChart
 
 SETTLE_MS = 30  # predict this long after the last change
 MOVING_INTERVAL_S = 0.05  # and at most this often while the pen is moving
 NETWORK_VIEW_SIZE = 196  # the 28x28 input shown enlarged 7x
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"
-BAR_COLOUR, TOP_BAR_COLOUR = QColor("#9db4d6"), QColor("#1f5fbf")
-TARGET_BAR_PEN, NO_PEN = pg.mkPen("#d66000", width=3), pg.mkPen(None)  # the target's bar is outlined
 CANVAS_OVERLAY_OPACITY = 0.45  # the attribution shows faintly over the drawing
 
 
@@ -56,7 +54,6 @@ class DrawTab(QWidget):
         self.classifier: Classifier | None = None
         self._network_input: torch.Tensor | None = None
         self._prediction: Prediction | None = None
-        self._marked_target: int | None = None
         self._device = self._remembered_device()
         self._last_prediction_at = 0.0
         self._build(data_dir)
@@ -188,14 +185,13 @@ class DrawTab(QWidget):
                 self.confidence_label.setText(self.tr("nothing to classify"))
             else:
                 self.confidence_label.setText(self.tr("no answer") if self.classifier else self.tr("no model loaded"))
-            self.bars.setOpts(height=np.zeros(10), brushes=[BAR_COLOUR] * 10)
+            self.chart.set_probabilities(None)
             return
         self.prediction_label.setText(str(prediction.digit))
         self.unsure_label.setText(self.tr("not sure") if prediction.unsure else "")
         self.confidence_label.setText(self.tr("{0} sure").format(f"{prediction.confidence:.0%}"))
-        brushes = [TOP_BAR_COLOUR if digit == prediction.digit else BAR_COLOUR for digit in range(10)]
-        self.bars.setOpts(height=np.asarray(prediction.probabilities), brushes=brushes)
-        self._mark_target_bar(self.inside.target() if self.inside.isVisible() else None)
+        self.chart.set_probabilities(prediction.probabilities, prediction.digit)
+        self.chart.set_target(self.inside.target() if self.inside.isVisible() else None)
 
     def _show_network_input(self, image: torch.Tensor | None, attribution: np.ndarray | None = None) -> None:
         pixels = np.zeros((28, 28), np.uint8) if image is None else (image.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
@@ -213,7 +209,7 @@ class DrawTab(QWidget):
         image = self._network_input
         shown = attribution is not None and image is not None
         self._show_network_input(image, attribution if shown else None)
-        self._mark_target_bar(target if shown else None)
+        self.chart.set_target(target if shown else None)
         rect = self._input_rect_on_canvas(image) if shown else None
         overlay = _qimage_from_pixels(attribution_rgba(attribution, CANVAS_OVERLAY_OPACITY)) if rect is not None else None
         self.canvas.set_overlay(overlay, rect)
@@ -232,16 +228,10 @@ class DrawTab(QWidget):
         corner = (low + high) / 2 + (-0.5 - centre) / scale
         return QRectF(float(corner[0]), float(corner[1]), 28 / scale, 28 / scale)
 
-    def _bar_clicked(self, event) -> None:
+    def _bar_clicked(self, digit: int) -> None:
         """A click on the chart: explain the digit under it ("why not 7?"); the answer's own bar goes back to it."""
-        digit = round(self.chart.getPlotItem().vb.mapSceneToView(event.scenePos()).x())
-        if 0 <= digit <= 9 and self._prediction is not None:
+        if self._prediction is not None:
             self.inside.set_target(None if digit == self._prediction.digit else digit)
-
-    def _mark_target_bar(self, target: int | None) -> None:
-        if target != self._marked_target:
-            self._marked_target = target
-            self.bars.setOpts(pens=[TARGET_BAR_PEN if digit == target else NO_PEN for digit in range(10)])
 
     def _inside_toggled(self, shown: bool) -> None:
         self.inside_area.setVisible(shown)
@@ -303,8 +293,8 @@ class DrawTab(QWidget):
         self.network_view = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.network_view.setFixedSize(NETWORK_VIEW_SIZE, NETWORK_VIEW_SIZE)
         self.network_view.setToolTip(self.tr("The 28×28 image the network receives, enlarged"))
-        self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7, brush=BAR_COLOUR, pen=None)
-        self.chart = self._build_chart()
+        self.chart = ProbabilityChart(objectName="probabilityChart")
+        self.chart.bar_clicked.connect(self._bar_clicked)
         self.device_selector = QComboBox(objectName="deviceSelector")
         for device in available_devices():
             self.device_selector.addItem(device_label(device), device)
@@ -312,7 +302,6 @@ class DrawTab(QWidget):
         self.device_selector.currentIndexChanged.connect(self._device_chosen)
         self.inside = InsideView()
         self.inside.attribution_ready.connect(self._show_attribution)
-        self.chart.scene().sigMouseClicked.connect(self._bar_clicked)
         shown = QSettings().value("draw/inside_view", True, type=bool)
         self.inside_toggle = QCheckBox(self.tr("Inside the network"), objectName="insideToggle", checked=shown)
         self.inside_toggle.setToolTip(self.tr("Feature maps, the layers and why the network answered; hide them for a plain Draw tab."))
@@ -372,25 +361,6 @@ class DrawTab(QWidget):
         split.setSizes([600, 300])  # in proportion to the height there is; the inside view is ~300 px in full
         layout = QVBoxLayout(self)
         layout.addWidget(split)
-
-    def _build_chart(self) -> pg.PlotWidget:
-        chart = pg.PlotWidget(background="w")
-        chart.addItem(self.bars)
-        chart.setYRange(0, 1, padding=0.06)  # room for the "100%" label at the top, even when the chart is short
-        chart.setXRange(-0.6, 9.6, padding=0)
-        chart.setMouseEnabled(x=False, y=False)
-        chart.hideButtons()
-        chart.setMenuEnabled(False)
-        chart.setMinimumHeight(120)  # the tab fits a 640-pixel-high window, in Chinese too
-        font = _font(12)
-        for name in ("bottom", "left"):
-            axis = chart.getAxis(name)
-            axis.setTextPen("#222")
-            axis.setPen("#666")
-            axis.setStyle(tickFont=font)
-        chart.getAxis("bottom").setTicks([[(d, str(d)) for d in range(10)]])
-        chart.getAxis("left").setTicks([[(v, f"{v:.0%}") for v in (0, 0.5, 1)]])
-        return chart
 
     def _build_pen_controls(self) -> QHBoxLayout:
         pen_slider = QSlider(Qt.Orientation.Horizontal, minimum=2, maximum=48, value=int(self.canvas.pen_width))

@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-import pyqtgraph as pg
 import torch
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
@@ -20,14 +19,14 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 
 from ..core.anatomy import Block, feature_maps, layers
 from ..core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attribute
-from ..core.heatmap import on_paper
+from ..core.heatmap import inferno_table, on_paper
 from ..core.inference import Classifier
 from .language import error_text
 
 GRID_HEIGHT = 120  # each block's mosaic of maps is scaled to this height
 DETAIL_SIZE = 120  # the enlarged map and its filter
 MOVING_INTERVAL_S = 0.15  # while the pen moves, feature maps follow at most this often
-_MAP_COLOURS = pg.colormap.get("inferno").getLookupTable(nPts=256, alpha=False)
+_MAP_COLOURS = inferno_table()
 
 
 @dataclass(frozen=True)
@@ -59,14 +58,6 @@ class _InsideWorker(QObject):
     """Runs the model copy with hooks and the attribution, off the GUI thread."""
 
     finished = Signal(object)
-
-    @Slot()
-    def warm_up(self) -> None:
-        """Import Captum here, at start-up, so the first attribution does not hold the GUI up (it loads matplotlib)."""
-        try:
-            import captum.attr  # noqa: F401
-        except ImportError:  # the view says so when it first explains
-            pass
 
     @Slot(object)
     def compute(self, request: _Request) -> None:
@@ -124,7 +115,6 @@ class InsideView(QWidget):
 
     attribution_ready = Signal(object, int)  # (28x28 attribution or None, target digit)
     compute_requested = Signal(object)
-    _warm_up_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -148,9 +138,7 @@ class InsideView(QWidget):
         self._worker.moveToThread(self._thread)
         self.compute_requested.connect(self._worker.compute)
         self._worker.finished.connect(self._finished)
-        self._warm_up_requested.connect(self._worker.warm_up)
         self._thread.start()
-        self._warm_up_requested.emit()
 
     # --- what the Draw tab calls ------------------------------------------------------------
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSize
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, QSettings, QSize
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from .compress_tab import CompressTab
 from .draw_tab import DrawTab
 from .language import (
     LANGUAGES,
@@ -16,7 +17,6 @@ from .language import (
     language_in_effect,
     system_language,
 )
-from .train_tab import TrainTab
 
 
 DEFAULT_SIZE = QSize(1180, 780)
@@ -29,53 +29,113 @@ class MainWindow(QMainWindow):
     def __init__(self, data_dir: str | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("digitdraw — deep learning you can touch"))
+        self._data_dir = data_dir
         self.draw_tab = DrawTab(data_dir=data_dir)
-        self.train_tab = TrainTab(data_dir=data_dir)
-        self._regression_tab = None  # built when first shown: its optimizer imports torch._dynamo (seconds)
-        self.compress_tab = CompressTab(data_dir=data_dir, current_model=lambda: self.draw_tab.classifier)
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.addTab(self.draw_tab, self.tr("Draw"))
-        self.tabs.addTab(self.train_tab, self.tr("Train"))
-        self._regression_index = self.tabs.addTab(QWidget(), self.tr("Regression"))
-        self.tabs.addTab(self.compress_tab, self.tr("Compress"))
+        # The other tabs are built when first shown or asked for: their plots, workers and imports
+        # (pyqtgraph; the Regression tab's optimizer imports torch._dynamo) would delay the window.
+        self._placeholders: dict[str, QWidget] = {}
+        self._built: dict[str, QWidget] = {}
+        self._builders: dict[str, Callable[[], QWidget]] = {
+            "train": self._build_train_tab, "regression": self._build_regression_tab, "compress": self._build_compress_tab,
+        }
+        for name, title in (("train", self.tr("Train")), ("regression", self.tr("Regression")), ("compress", self.tr("Compress"))):
+            self._placeholders[name] = QWidget()
+            self.tabs.addTab(self._placeholders[name], title)
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.compress_tab.use_model.connect(self._use_trained_model)
-        self.compress_tab.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.setCentralWidget(self.tabs)
-        self.train_tab.model_ready.connect(self._use_trained_model)
         self._build_menus()
         # Smaller on a smaller screen: a laptop at 150 % scaling offers about 1280×720.
         self.resize(DEFAULT_SIZE.boundedTo(self.screen().availableGeometry().size() - TITLE_BAR))
         self._restore_state()
 
     @property
+    def train_tab(self):
+        """The Train tab, built on first use."""
+        return self._tab("train")
+
+    @property
     def regression_tab(self):
         """The Regression tab, built on first use."""
-        if self._regression_tab is None:
-            from .regression_tab import RegressionTab
+        return self._tab("regression")
 
-            self._regression_tab = RegressionTab()
-            placeholder = self.tabs.widget(self._regression_index)
-            title = self.tabs.tabText(self._regression_index)
-            self.tabs.blockSignals(True)  # the swap is not a change of tab
-            current = self.tabs.currentIndex()
-            self.tabs.removeTab(self._regression_index)
-            self.tabs.insertTab(self._regression_index, self._regression_tab, title)
-            self.tabs.setCurrentIndex(current)
-            self.tabs.blockSignals(False)
-            placeholder.deleteLater()
-        return self._regression_tab
+    @property
+    def compress_tab(self):
+        """The Compress tab, built on first use."""
+        return self._tab("compress")
+
+    def built_tabs(self) -> list[QWidget]:
+        """The tabs built so far, the Draw tab first."""
+        return [self.draw_tab, *self._built.values()]
+
+    def _build_train_tab(self) -> QWidget:
+        from .train_tab import TrainTab
+
+        tab = TrainTab(data_dir=self._data_dir)
+        tab.model_ready.connect(self._use_trained_model)
+        return tab
+
+    def _build_regression_tab(self) -> QWidget:
+        from .regression_tab import RegressionTab
+
+        return RegressionTab()
+
+    def _build_compress_tab(self) -> QWidget:
+        from .compress_tab import CompressTab
+
+        tab = CompressTab(data_dir=self._data_dir, current_model=lambda: self.draw_tab.classifier)
+        tab.use_model.connect(self._use_trained_model)
+        tab.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        return tab
+
+    def _tab(self, name: str) -> QWidget:
+        """Tab ``name``, built now if it was not yet: it takes its placeholder's place and its actions the menu's."""
+        tab = self._built.get(name)
+        if tab is not None:
+            return tab
+        tab = self._built[name] = self._builders[name]()
+        placeholder = self._placeholders.pop(name)
+        index = self.tabs.indexOf(placeholder)
+        title = self.tabs.tabText(index)
+        self.tabs.blockSignals(True)  # the swap is not a change of tab
+        current = self.tabs.currentIndex()
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, tab, title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        placeholder.deleteLater()
+        stand_ins = self._stand_ins.pop(name, [])
+        for stand_in, action in zip(stand_ins, tab.file_actions() if stand_ins else []):
+            self._file_menu.insertAction(stand_in, action)
+            self._file_menu.removeAction(stand_in)
+        return tab
 
     def _tab_shown(self, index: int) -> None:
-        if index == self._regression_index:
-            self.tabs.setCurrentWidget(self.regression_tab)
-        elif self.tabs.widget(index) is self.compress_tab:
+        shown = self.tabs.widget(index)
+        for name, placeholder in list(self._placeholders.items()):
+            if shown is placeholder:
+                shown = self._tab(name)
+        if shown is self._built.get("compress"):
             self.compress_tab.set_source(self.draw_tab.classifier)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        for action in self.draw_tab.file_actions() + self.train_tab.file_actions() + self.compress_tab.file_actions():
+        self._file_menu = file_menu = self.menuBar().addMenu(self.tr("&File"))
+        for action in self.draw_tab.file_actions():
             file_menu.addAction(action)
+        # Until its tab is built, each stand-in holds the place (and the words) of one of the tab's
+        # own File menu actions; choosing it builds the tab, whose action then takes over.
+        translate = QCoreApplication.translate
+        self._stand_ins: dict[str, list[QAction]] = {
+            "train": [
+                self._stand_in("train", 0, translate("TrainTab", "Save trained model…"), enabled=False),  # nothing trained yet
+                self._stand_in("train", 1, translate("TrainTab", "Open checkpoint to continue/evaluate…")),
+            ],
+            "compress": [self._stand_in("compress", 0, translate("CompressTab", "&Export model (ONNX or TorchScript)…"))],
+        }
+        for stand_ins in self._stand_ins.values():
+            for action in stand_ins:
+                file_menu.addAction(action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -85,6 +145,11 @@ class MainWindow(QMainWindow):
         about = QAction(self.tr("&About digitdraw"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def _stand_in(self, name: str, position: int, text: str, enabled: bool = True) -> QAction:
+        action = QAction(text, self, enabled=enabled)
+        action.triggered.connect(lambda: self._tab(name).file_actions()[position].trigger())
+        return action
 
     def _build_language_menu(self) -> None:
         """English, 简体中文 or the system's language; the choice takes effect at the next start."""
@@ -133,8 +198,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
 
     def closeEvent(self, event) -> None:
-        for tab in (self.train_tab, self._regression_tab, self.draw_tab, self.compress_tab):
-            if tab is not None:
-                tab.shutdown()
+        for tab in self.built_tabs():
+            tab.shutdown()
         QSettings().setValue("window/geometry", self.saveGeometry())
         super().closeEvent(event)
