@@ -205,3 +205,29 @@ def test_the_default_recipe_with_augmentation_learns(small):
     assert result.status == "finished"
     assert sum(b.loss for b in batches[-4:]) / 4 < 0.6 * batches[0].loss
     assert result.test_accuracy > 0.5
+
+
+def test_styles_come_from_the_second_epoch_on(small, monkeypatch):
+    """The first epoch learns MNIST's own digits; the real-world styles and hand habits join from the second."""
+    import digitdraw.core.training as training
+
+    restyled_for, augmented_with_styles = [], []
+    real_restyle, real_call = training.restyle, training.Augmentation.__call__
+
+    def counting_restyle(images, labels, generator):
+        restyled_for.append(len(batches))
+        return real_restyle(images, labels, generator)
+
+    def watching_call(self, images, generator=None, fits=None):
+        augmented_with_styles.append(self.styles)
+        return real_call(self, images, generator, fits)
+
+    monkeypatch.setattr(training, "restyle", counting_restyle)
+    monkeypatch.setattr(training.Augmentation, "__call__", watching_call)
+    batches = []
+    train_data, test_data = small
+    config = replace(DEFAULT_RECIPE, epochs=2, batch_size=256, device="cpu")
+    train(config, train_data, test_data.subset(100), on_batch=batches.append)
+    steps_per_epoch = math.ceil(TRAIN_IMAGES / 256)
+    assert restyled_for == [steps_per_epoch], "restyled once, when the second epoch began"
+    assert augmented_with_styles == [False] * steps_per_epoch + [True] * steps_per_epoch

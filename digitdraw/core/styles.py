@@ -152,7 +152,7 @@ def dotted_zero(x: torch.Tensor, ink: Ink, uniform: Uniform) -> torch.Tensor:
 
 def _one_flag(x: torch.Tensor, ink: Ink, uniform: Uniform) -> torch.Tensor:
     top_x = ink_in_row(x, ink.top)
-    length = ink.height * uniform(0.3, 0.6)
+    length = ink.height * uniform(0.3, 0.75)
     angle = uniform(math.radians(20), math.radians(60))  # below the horizontal, down to the left
     end = (top_x - length * torch.cos(angle), ink.top + length * torch.sin(angle))
     return draw(x, _points(end, (top_x, ink.top)), _pen(ink, uniform))

@@ -6,12 +6,8 @@ thread or a terminal progress bar can drive it alike.
 
 from __future__ import annotations
 
-import importlib
 import math
-import sys
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
@@ -29,8 +25,6 @@ from .styles import restyle
 OPTIMIZERS = ("adamw", "adam", "sgd", "adadelta")
 SCHEDULES = ("onecycle", "step", "constant")
 FUSED_OPTIMIZER_DEVICES = ("cpu", "cuda", "mps")
-OPTIMIZER_IMPORT = "torch._dynamo"  # what torch.optim's first optimizer imports (about 2 s here)
-BACKGROUND_IMPORT_SWITCH_S = 0.0005
 
 
 @dataclass(frozen=True)
@@ -190,14 +184,9 @@ def train(
     except torch.OutOfMemoryError:
         raise TrainingError(f"out of memory on {device}: try a smaller batch size or the CPU") from None
     augmentation = Augmentation() if config.augment else None
-
-    def epoch_images() -> tuple[torch.Tensor, torch.Tensor | None]:
-        return restyle(images, labels, generator) if augmentation and augmentation.styles else (images, None)
-
-    # torch.optim's first optimizer imports torch._dynamo: seconds of Python, paid while the first
-    # epoch's digits are restyled (large tensor operations, which let go of the GIL).
-    with _importing_in_background(OPTIMIZER_IMPORT):
-        first_epoch = epoch_images()
+    # First the digits, then their styles: the first epoch learns MNIST's own digits (it reaches 99 %
+    # sooner), the real-world styles and the hand's habits come from the second epoch on.
+    first_augmentation = replace(augmentation, styles=False) if augmentation else None
     optimizer = _make_optimizer(config, model)
     steps_per_epoch = math.ceil(len(labels) / config.batch_size)
     total_steps = steps_per_epoch * config.epochs
@@ -221,16 +210,18 @@ def train(
     try:
         for epoch in range(1, config.epochs + 1):
             order = torch.randperm(len(labels), device=device, generator=generator)
-            styled, fits = first_epoch if epoch == 1 else epoch_images()
+            styled = augmentation is not None and augmentation.styles and epoch > 1
+            epoch_images, fits = restyle(images, labels, generator) if styled else (images, None)
+            augment = augmentation if epoch > 1 else first_augmentation
             for start in range(0, len(labels), config.batch_size):
                 if should_stop and should_stop():
                     status, message = "stopped", f"stopped by request after {step} steps"
                     break
                 tick = time.perf_counter()
                 batch = order[start : start + config.batch_size]
-                x = styled[batch][:, None].float() / 255.0
-                if augmentation:
-                    x = augmentation(x, generator, None if fits is None else fits[batch])
+                x = epoch_images[batch][:, None].float() / 255.0
+                if augment:
+                    x = augment(x, generator, None if fits is None else fits[batch])
                 x = ((x - MNIST_MEAN) / MNIST_STD).contiguous(memory_format=torch.channels_last)
                 with FX_TRACING:
                     output = model(x)
@@ -298,34 +289,6 @@ def train(
         test_predictions=evaluation[2] if evaluation else None,
         history=history,
     )
-
-
-@contextmanager
-def _importing_in_background(name: str):
-    """Import module ``name`` in a daemon thread while the body runs, then wait for it.
-
-    The GIL changes hands every half millisecond meanwhile, so that the body's tensor operations
-    are not kept waiting by the import's Python. A failed import is left for its user to meet.
-    """
-    if name in sys.modules:
-        yield
-        return
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(BACKGROUND_IMPORT_SWITCH_S)
-    thread = threading.Thread(target=_import_quietly, args=(name,), name=f"import {name}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        thread.join()
-        sys.setswitchinterval(previous)
-
-
-def _import_quietly(name: str) -> None:
-    try:
-        importlib.import_module(name)
-    except Exception:  # noqa: BLE001  the optimizer imports it again and reports the error
-        pass
 
 
 def _loss(log_probabilities: torch.Tensor, labels: torch.Tensor, smoothing: float) -> torch.Tensor:
