@@ -24,6 +24,8 @@ Typical use::
 
 from __future__ import annotations
 
+import ctypes
+import sys
 import threading
 import time
 import traceback
@@ -42,6 +44,8 @@ from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError,
 from .language import error_text
 
 EMIT_INTERVAL_S = 0.1  # at most ~10 progress signals a second
+SWITCH_INTERVAL_S = 0.001  # how long one thread may keep the GIL while another waits for it
+M_ARENA_MAX = -8  # glibc's mallopt parameter: how many malloc arenas threads may have
 GALLERY_SIZE = 64  # misclassified test digits sent back for the gallery
 
 _mnist_cache: dict[Path, tuple[MnistSplit, MnistSplit]] = {}
@@ -64,6 +68,22 @@ def end_run(worker, thread) -> None:
     if thread is not None:
         thread.quit()
         thread.wait()
+
+
+def prepare_for_background_training() -> None:
+    """Process-wide settings under which training in a thread keeps pace with the command line.
+
+    Measured with ``benchmarks/ui_responsiveness.py`` (README, *Speed*): the GIL changes hands
+    every millisecond instead of every five, so the worker is not held up behind the window's
+    painting (nor the window behind the worker); and on glibc every thread allocates from the main
+    heap: in a thread's own malloc arena, torch's large per-step temporaries went back to the kernel
+    and came back page by page at every step, which halved the worker's speed.
+    """
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+    try:
+        ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)  # threads started from now on share the main arena
+    except (OSError, AttributeError):  # not glibc: nothing to set
+        pass
 
 
 class Aborted(Exception):
@@ -134,6 +154,7 @@ class TrainWorker(QObject):
         emit_interval_s: float = EMIT_INTERVAL_S,
     ):
         super().__init__()
+        prepare_for_background_training()
         self.config = config
         self.data_dir = data_dir
         self.train_subset = train_subset
