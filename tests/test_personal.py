@@ -135,7 +135,7 @@ def sideways_samples(count_per_digit: int) -> MnistSplit:
 def test_fine_tuning_learns_a_hand_the_model_reads_badly(mnist, one_torch_thread):
     checkpoint = load_checkpoint(default_model_path())
     samples = sideways_samples(2)
-    result = fine_tune(checkpoint, samples, mnist[0], mnist[1].subset(500), FineTuneSettings(steps=40))
+    result = fine_tune(checkpoint, samples, mnist[0], mnist[1].subset(500), FineTuneSettings(steps=80))
     assert result.samples == 20
     assert result.samples_accuracy_before < 0.7
     assert result.samples_accuracy_after >= result.samples_accuracy_before + 0.25

@@ -59,7 +59,7 @@ def test_learning_raises_accuracy_while_the_window_keeps_answering(tab, qtbot, o
     panel = tab.personal
     save_as_pictures(writer_drawings(SIDEWAYS, 2, seed=5), panel.personal_set.root)
     panel.refresh_counts()
-    panel.settings = FineTuneSettings(steps=40)
+    panel.settings = FineTuneSettings(steps=80)
     panel.test_subset = 500
     ticks = []
     timer = QTimer(interval=20)

@@ -293,7 +293,7 @@ def nonzero_parameters(checkpoint: Checkpoint) -> tuple[int, int]:
     for key, value in checkpoint.build().state_dict().items():
         if isinstance(value, tuple):  # packed linear parameters: (weight, bias)
             tensors += [t for t in value if t is not None]
-        elif key.endswith((".weight", ".bias")):
+        elif key.endswith((".weight", ".bias")) and value is not None:  # a quantized conv without bias has None
             tensors.append(value)
     tensors = [t.int_repr() if t.is_quantized else t for t in tensors]
     return sum(int(t.count_nonzero()) for t in tensors), sum(t.numel() for t in tensors)
