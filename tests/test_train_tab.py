@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from types import SimpleNamespace
 
@@ -359,3 +360,14 @@ def test_choices_are_remembered_for_next_time(qtbot, tmp_path, monkeypatch):
     assert again.config() == chosen
     assert again.recipe_combo.currentData() == "pytorch-example" and again.subset_spin.value() == 5000
     again.shutdown()
+
+
+def test_a_training_worker_hands_the_gil_over_every_millisecond():
+    """At Python's default 5 ms the worker waited behind the window's painting at every operation."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(0.005)
+    try:
+        TrainWorker(TrainConfig())
+        assert sys.getswitchinterval() <= 0.001
+    finally:
+        sys.setswitchinterval(previous)
