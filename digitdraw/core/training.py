@@ -210,9 +210,9 @@ def train(
     try:
         for epoch in range(1, config.epochs + 1):
             order = torch.randperm(len(labels), device=device, generator=generator)
-            styled = augmentation is not None and augmentation.styles and epoch > 1
-            epoch_images, fits = restyle(images, labels, generator) if styled else (images, None)
             augment = augmentation if epoch > 1 else first_augmentation
+            styled = augment is not None and augment.styles
+            epoch_images, fits = restyle(images, labels, generator) if styled else (images, None)
             for start in range(0, len(labels), config.batch_size):
                 if should_stop and should_stop():
                     status, message = "stopped", f"stopped by request after {step} steps"

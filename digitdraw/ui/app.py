@@ -23,7 +23,7 @@ APPLICATION = "digitdraw"
 SLOW_IMPORTS = ("digitdraw.ui.train_tab", "digitdraw.ui.regression_tab", "digitdraw.ui.compress_tab",
                 "torch._dynamo", "captum.attr")
 BACKGROUND_IMPORTS_AFTER_MS = 1000  # the first strokes are answered with the processor to themselves
-BACKGROUND_SWITCH_INTERVAL_S = 0.001  # how soon the window gets the GIL back while they import
+SWITCH_INTERVAL_S = 0.001  # how long one thread may keep the GIL while another waits for it
 
 
 def configure_application(app: QApplication) -> None:
@@ -33,8 +33,19 @@ def configure_application(app: QApplication) -> None:
     app.setApplicationDisplayName("digitdraw")
 
 
+def hand_over_the_gil_often() -> None:
+    """From now on the GIL changes hands every millisecond instead of every five.
+
+    For a window with work in a background thread (imports, training): the window gets the GIL
+    back soon after it asks, and the thread is not held up behind the window's painting either.
+    Set for the rest of the session: a thread that put back the old value on finishing would undo
+    it for another still running.
+    """
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+
+
 def import_in_background(names: tuple[str, ...] = SLOW_IMPORTS) -> threading.Thread:
-    """Import ``names`` in a daemon thread, handing the GIL back to the window often meanwhile.
+    """Import ``names`` in a daemon thread, the GIL handed back to the window often meanwhile.
 
     Garbage collection waits until they are in: a full collection amid the objects of torch and its
     compiler stack holds the GIL for a hundred milliseconds or more, a visible freeze. Then the
@@ -42,8 +53,6 @@ def import_in_background(names: tuple[str, ...] = SLOW_IMPORTS) -> threading.Thr
     """
 
     def work() -> None:
-        previous = sys.getswitchinterval()
-        sys.setswitchinterval(BACKGROUND_SWITCH_INTERVAL_S)
         gc.disable()
         try:
             for name in names:
@@ -52,10 +61,10 @@ def import_in_background(names: tuple[str, ...] = SLOW_IMPORTS) -> threading.Thr
                 except Exception:  # noqa: BLE001  whoever needs the module later imports it again and reports the error
                     pass
         finally:
-            sys.setswitchinterval(previous)
             gc.freeze()
             gc.enable()
 
+    hand_over_the_gil_often()
     thread = threading.Thread(target=work, name="digitdraw-imports", daemon=True)
     thread.start()
     return thread

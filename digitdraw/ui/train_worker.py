@@ -25,7 +25,6 @@ Typical use::
 from __future__ import annotations
 
 import ctypes
-import sys
 import threading
 import time
 import traceback
@@ -41,10 +40,10 @@ from ..core.data import DataMissingError, MnistSplit, load_mnist, resolve_data_d
 from ..core.anatomy import first_filters
 from ..core.models import build_model
 from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
+from .app import hand_over_the_gil_often
 from .language import error_text
 
 EMIT_INTERVAL_S = 0.1  # at most ~10 progress signals a second
-SWITCH_INTERVAL_S = 0.001  # how long one thread may keep the GIL while another waits for it
 M_ARENA_MAX = -8  # glibc's mallopt parameter: how many malloc arenas threads may have
 GALLERY_SIZE = 64  # misclassified test digits sent back for the gallery
 
@@ -79,7 +78,7 @@ def prepare_for_background_training() -> None:
     heap: in a thread's own malloc arena, torch's large per-step temporaries went back to the kernel
     and came back page by page at every step, which halved the worker's speed.
     """
-    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+    hand_over_the_gil_often()
     try:
         ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)  # threads started from now on share the main arena
     except (OSError, AttributeError):  # not glibc: nothing to set
