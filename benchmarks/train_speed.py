@@ -10,7 +10,8 @@
 
 Before those, both ways as a user meets them, whole process against whole process: a fresh Python
 running the reference's epoch and test, and ``digitdraw train --target-accuracy 0.99``, each timed
-from before it is spawned to its exit (imports, ``torch._dynamo`` and saving the model included).
+from before it is spawned to its exit (imports and saving the model included; the reference's
+``torch.optim.Adadelta`` imports ``torch._dynamo``, digitdraw's own AdamW does not).
 
     python benchmarks/train_speed.py [--quick] [--device cuda:0] [--data-dir DIR] [--seed 0] [--skip-process]
 
@@ -29,7 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import torch
-import torch._dynamo  # noqa: F401  imported by the first optimizer made (seconds): here, outside every timing
+import torch._dynamo  # noqa: F401  imported by the reference's first optimizer (seconds): here, outside the in-process timings
 import torch.nn.functional as F
 
 ROOT = Path(__file__).resolve().parents[1]

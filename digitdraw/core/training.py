@@ -20,6 +20,7 @@ from .checkpoints import MNIST_MEAN, MNIST_STD, Checkpoint
 from .data import MnistSplit
 from .devices import synchronize
 from .models import DEFAULT_ARCH, FX_TRACING, build_model
+from .optimizers import AdamW, OneCycle
 from .styles import restyle
 
 OPTIMIZERS = ("adamw", "adam", "sgd", "adadelta")
@@ -314,14 +315,15 @@ def _copy_weights(model: nn.Module, into: dict[str, torch.Tensor]) -> None:
             into[name].copy_(value)
 
 
-def _make_optimizer(config: TrainConfig, model: nn.Module) -> torch.optim.Optimizer:
+def _make_optimizer(config: TrainConfig, model: nn.Module):
+    """AdamW and Adam from :mod:`.optimizers` (no ``torch._dynamo`` import), the others from ``torch.optim``."""
     params = model.parameters()
+    if config.optimizer == "adamw":
+        return AdamW(params, lr=config.lr, weight_decay=5e-4)
+    if config.optimizer == "adam":
+        return AdamW(params, lr=config.lr, weight_decay=0.0)
     # One fused kernel a step rather than a Python loop over the parameters, where torch has one.
     fused = torch.device(config.device).type in FUSED_OPTIMIZER_DEVICES
-    if config.optimizer == "adamw":
-        return torch.optim.AdamW(params, lr=config.lr, weight_decay=5e-4, fused=fused)
-    if config.optimizer == "adam":
-        return torch.optim.Adam(params, lr=config.lr, fused=fused)
     if config.optimizer == "sgd":
         return torch.optim.SGD(params, lr=config.lr, momentum=0.9, nesterov=True, weight_decay=5e-4, fused=fused)
     return torch.optim.Adadelta(params, lr=config.lr, foreach=True)
@@ -332,9 +334,7 @@ def _make_scheduler(config: TrainConfig, optimizer, total_steps: int):
         if total_steps < 8:  # too short a run to warm up and anneal
             return None
         has_momentum = config.optimizer != "adadelta"
-        return torch.optim.lr_scheduler.OneCycleLR(
-            optimizer, max_lr=config.lr, total_steps=total_steps, pct_start=0.25, cycle_momentum=has_momentum
-        )
+        return OneCycle(optimizer, max_lr=config.lr, total_steps=total_steps, pct_start=0.25, cycle_momentum=has_momentum)
     if config.schedule == "step":
         return torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
     return None

@@ -17,8 +17,8 @@ ORGANIZATION = "digitdraw"
 APPLICATION = "digitdraw"
 # Modules that something imports later, each a fraction of a second to seconds of Python that would
 # freeze whichever thread got there first: the modules of the tabs built when first shown (with
-# pyqtgraph), torch._dynamo (the first torch.optim optimizer imports it: a Regression fit, the
-# first Train press) and Captum with matplotlib (the inside view's first attribution). The app
+# pyqtgraph), torch._dynamo (the first torch.optim optimizer imports it: a Regression fit, or
+# training with SGD; the default recipe's AdamW is digitdraw's own and needs none) and Captum with matplotlib (the inside view's first attribution). The app
 # imports them in the background once the window has answered its first strokes.
 SLOW_IMPORTS = ("digitdraw.ui.train_tab", "digitdraw.ui.regression_tab", "digitdraw.ui.compress_tab",
                 "torch._dynamo", "captum.attr")
