@@ -85,6 +85,29 @@ def test_a_short_run_plots_live_and_ends_with_results(qtbot, tab, mnist):
     assert not tab.stop_button.isEnabled()
 
 
+
+def test_the_plots_show_the_run_ahead_and_pressing_train_lays_out_no_axis(qtbot, tab):
+    """The x axes follow the settings before Train is pressed; the press itself re-lays out no axis
+    (pyqtgraph's axis layout is Python that would stall the window while the worker starts)."""
+    tab.show()
+    tab.epochs_spin.setValue(3)
+    tab.batch_spin.setValue(100)  # 512 images: 6 steps an epoch
+    loss_x, accuracy_x = tab.loss_plot.getViewBox().viewRange()[0], tab.accuracy_plot.getViewBox().viewRange()[0]
+    assert loss_x[0] < 1 and loss_x[1] == pytest.approx(18, abs=0.5)
+    assert accuracy_x[0] < 0.1 and accuracy_x[1] == pytest.approx(3, abs=0.1)
+    qtbot.waitExposed(tab)
+    axes = [plot.getPlotItem().getAxis(name) for plot in (tab.loss_plot, tab.accuracy_plot) for name in ("left", "bottom")]
+    qtbot.waitUntil(lambda: all(axis.picture is not None for axis in axes))  # painted once
+    before = [plot.getViewBox().viewRange() for plot in (tab.loss_plot, tab.accuracy_plot)]
+
+    tab.train_button.click()
+    qtbot.waitUntil(lambda: tab.progress_bar.maximum() == 18)  # the worker has said how many steps
+
+    assert [plot.getViewBox().viewRange() for plot in (tab.loss_plot, tab.accuracy_plot)] == before
+    assert all(axis.picture is not None for axis in axes), "no axis was laid out anew"
+    tab.stop_training()
+    qtbot.waitUntil(lambda: not tab.is_running, timeout=RUN_TIMEOUT_MS)
+
 def test_use_this_model_emits_the_trained_classifier_and_save_writes_it(qtbot, tab, mnist, tmp_path):
     assert not tab.use_button.isEnabled(), "nothing to use before training"
     run_to_end(qtbot, tab)

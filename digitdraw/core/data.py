@@ -95,18 +95,22 @@ def load_mnist(data_dir: str | os.PathLike | None = None, *, download: bool = Tr
 
 def read_idx(path: Path) -> torch.Tensor:
     """Read an uncompressed unsigned-byte IDX file (the MNIST format) into a uint8 tensor."""
-    data = path.read_bytes()
+    # Read into a writable buffer that becomes the tensor's memory: no copy in Python, whose GIL a
+    # 47 MB copy would hold for tens of milliseconds (the window stutters when training starts).
+    with open(path, "rb") as file:
+        data = bytearray(os.fstat(file.fileno()).st_size)
+        file.readinto(data)
     if len(data) < 4 or data[:2] != b"\0\0" or data[2] != 0x08:
         raise DataMissingError(translatable("{path} is not an unsigned-byte IDX file"), path=path)
     ndim = data[3]
     shape = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
-    body = data[4 + 4 * ndim :]
-    if len(body) != int(np.prod(shape)):
+    found = len(data) - (4 + 4 * ndim)
+    if found != int(np.prod(shape)):
         raise DataMissingError(
             translatable("{path} is truncated: expected {expected} bytes of data, found {found}"),
-            path=path, expected=int(np.prod(shape)), found=len(body),
+            path=path, expected=int(np.prod(shape)), found=found,
         )
-    return torch.from_numpy(np.frombuffer(body, dtype=np.uint8).reshape(shape).copy())
+    return torch.from_numpy(np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape))
 
 
 def write_idx(path: Path, tensor: torch.Tensor) -> None:

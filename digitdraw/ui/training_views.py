@@ -70,6 +70,10 @@ class _GrowingArray:
         return self._size
 
 
+# Every range is set with an explicit padding: pyqtgraph's default depends on the widget's size at
+# the time, so the same range set again would lay the axis out anew (tens of ms of Python).
+
+
 class LossPlot(pg.PlotWidget):
     """Training loss of every batch (faint) and its exponential moving average (bold)."""
 
@@ -83,7 +87,7 @@ class LossPlot(pg.PlotWidget):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
             curve.setSkipFiniteCheck(True)
-        self.getPlotItem().setYRange(0, 2.5)
+        self.getPlotItem().setYRange(0, 2.5, padding=0)
         self.getPlotItem().enableAutoRange(axis="y", enable=False)
         self.steps, self.losses, self.smoothed = _GrowingArray(), _GrowingArray(), _GrowingArray()
         self._ema = 0.0
@@ -99,7 +103,7 @@ class LossPlot(pg.PlotWidget):
         self._y_top = 2.5
         self.raw_curve.setData([], [])
         self.smooth_curve.setData([], [])
-        self.getPlotItem().setYRange(0, 2.5)
+        self.getPlotItem().setYRange(0, 2.5, padding=0)
 
     def set_total_steps(self, total_steps: int) -> None:
         """Show the whole run on the x axis from the start: no axis re-layout as the curve grows."""
@@ -154,7 +158,7 @@ class AccuracyPlot(pg.PlotWidget):
         self.accuracies: list[float] = []
         self._epoch_offset = 0.0
         self.getPlotItem().setXRange(0, 1)
-        self.getPlotItem().setYRange(80, 100)
+        self.getPlotItem().setYRange(80, 100, padding=0.02)
 
     def clear_data(self, target: float | None = None) -> None:
         self.epochs, self.accuracies = [], []
@@ -162,8 +166,7 @@ class AccuracyPlot(pg.PlotWidget):
         self.curve.setData([], [])
         self.label.setText("")
         self.set_target(target)
-        self.getPlotItem().setXRange(0, 1)
-        self.getPlotItem().setYRange(80, 100)
+        self.getPlotItem().setYRange(80, 100, padding=0.02)  # the x axis stays as laid out for the next run (set_epochs)
 
     def continue_numbering(self) -> None:
         self._epoch_offset = self.epochs[-1] if self.epochs else 0.0
