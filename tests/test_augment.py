@@ -102,6 +102,21 @@ def test_stroke_width_blends_towards_thicker_or_thinner_strokes(mnist):
     assert change.max() > 0.2, "some strokes change width a lot"
 
 
+def test_a_skipping_pen_leaves_holes_in_the_ink_of_its_share_only(mnist):
+    digits = mnist[1].images[:COPIES, None].float() / 255
+    hand = dict(styles=True, hard_slant=0.0, aspect=0.0, habit_share=0.0, skip_rate=0.3)
+    out = only(**hand, skip_share=1.0)(digits, generator())
+    kept = (out > 1e-4).flatten(1).sum(1) / (digits > 1e-4).flatten(1).sum(1)
+    assert ((out == 0) | torch.isclose(out, digits, atol=1e-5)).all(), "a pixel is either missing or as it was"
+    assert kept.min() >= 0.6 and kept.max() <= 1, "at most 30 % of a digit's pixels go, plus chance"
+    assert 0.8 < kept.mean() < 0.9, "15 % go on average"
+    assert kept.std() > 0.05, "each digit its own share"
+    half = only(**hand, skip_share=0.5)(digits, generator(1))
+    untouched = torch.isclose(half, digits, atol=1e-5).flatten(1).all(1).float().mean()
+    assert 0.3 < untouched < 0.7, "about half the batch keeps all its ink"
+    assert torch.allclose(only(skip_share=1.0)(digits, generator()), digits, atol=1e-5), "a habit: off with the styles"
+
+
 def test_the_default_augmentation_keeps_digits_readable_and_in_range(mnist):
     digits = mnist[1].images[:COPIES, None].float() / 255
     out = Augmentation()(digits, generator())

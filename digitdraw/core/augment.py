@@ -14,9 +14,12 @@ import torch.nn.functional as F
 class Augmentation:
     """Random affine distortion and stroke-width change, applied to a batch (N, 1, 28, 28) in [0, 1].
 
-    With ``styles``, a share is also slanted harder, or squashed or stretched, the way a mouse or a pen
-    draws; the real-world styles of :mod:`digitdraw.core.styles` are redrawn once an epoch on the whole
-    training set by ``styles.restyle``, whose fits (shrink, centre) are passed here per batch.
+    With ``styles``, a share is also slanted harder, or squashed or stretched, the way a mouse or a
+    pen draws, and a share loses pixels at random, as from a pen that skips or a faint scan (a
+    network that never saw a hole in a stroke is thrown by any, and the pixels an attribution picks
+    then matter little more than any others: README, *Inside the network*). The real-world styles
+    of :mod:`digitdraw.core.styles` are redrawn once an epoch on the whole training set by
+    ``styles.restyle``, whose fits (shrink, centre) are passed here per batch.
     """
 
     rotation_degrees: float = 12.0
@@ -28,6 +31,8 @@ class Augmentation:
     hard_slant: float = 0.45  # shear of the share that slants hard, either way
     aspect: float = 0.45  # log of how far the squashed or tall share is squashed or stretched, at most
     habit_share: float = 0.12  # share of the batch slanted hard, and share squashed or stretched
+    skip_share: float = 0.25  # share of the batch drawn by a pen that skips: ink pixels missing at random
+    skip_rate: float = 0.3  # at most this share of such a digit's pixels missing
 
     def __call__(
         self, images: torch.Tensor, generator: torch.Generator | None = None, fits: torch.Tensor | None = None
@@ -57,7 +62,11 @@ class Augmentation:
             theta = theta * fits[:, :1, None]
             theta[:, :, 2] += fits[:, 1:]
         grid = F.affine_grid(theta, list(images.shape), align_corners=False)
-        return F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+        images = F.grid_sample(images, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+        if self.styles:
+            missing = uniform(0, self.skip_rate) * (uniform(0, 1) < self.skip_share)
+            images = images * (torch.rand(images.shape, device=device, generator=generator) >= missing.view(-1, 1, 1, 1))
+        return images
 
 
 def _change_stroke_width(images: torch.Tensor, amount: torch.Tensor) -> torch.Tensor:
