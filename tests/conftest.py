@@ -67,7 +67,8 @@ def one_torch_thread():
 
 @pytest.fixture
 def shown_tab(qtbot):
-    """Show a tab widget at a given size, as in the window; it is shut down after the test."""
+    """Show a tab (or the main window) at a given size; after the test a tab is shut down, a window
+    closed (its closeEvent shuts its tabs down)."""
     widgets = []
 
     def show(widget, width: int, height: int):
@@ -80,4 +81,4 @@ def shown_tab(qtbot):
 
     yield show
     for widget in widgets:
-        widget.shutdown()
+        getattr(widget, "shutdown", widget.close)()

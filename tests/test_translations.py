@@ -65,21 +65,9 @@ def speak(qapp):
 
 
 @pytest.fixture
-def window(qtbot):
-    windows = []
-
-    def build(width: int, height: int) -> MainWindow:
-        window = MainWindow()
-        qtbot.addWidget(window)
-        window.resize(width, height)
-        window.show()
-        qtbot.waitExposed(window)
-        windows.append(window)
-        return window
-
-    yield build
-    for window in windows:
-        window.close()
+def window(shown_tab):
+    """``window(width, height)``: the main window, shown at that size, closed after the test."""
+    return lambda width, height: shown_tab(MainWindow(), width, height)
 
 
 def _plain(text: str) -> str:
