@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import subprocess
 import sys
 
 from digitdraw.ui.app import SLOW_IMPORTS, import_in_background
@@ -25,3 +26,26 @@ def test_background_imports_bring_in_every_module_past_one_that_fails_then_colle
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_the_window_thread_keeps_one_torch_thread_and_workers_take_every_core_at_lower_priority():
+    """In a fresh process (thread counts are process state): the window's thread stays at one torch
+    thread even after a worker set its own, so it never starts an OpenMP team that would slow the
+    workers' (README, Speed); a worker runs on every core, below the window's priority."""
+    script = (
+        "import os, threading, torch\n"
+        "from digitdraw.ui.app import WORKER_NICENESS, leave_the_cores_to_workers, set_up_worker_thread\n"
+        "torch.set_num_threads(2)\n"
+        "leave_the_cores_to_workers()\n"
+        "seen = {}\n"
+        "def worker():\n"
+        "    set_up_worker_thread()\n"
+        "    torch.relu(torch.randn(1_000_000))\n"
+        "    seen.update(threads=torch.get_num_threads(), nice=os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))\n"
+        "thread = threading.Thread(target=worker); thread.start(); thread.join()\n"
+        "torch.relu(torch.randn(1_000_000))\n"
+        "window_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())\n"
+        "print(torch.get_num_threads(), seen['threads'], seen['nice'] - window_nice == WORKER_NICENESS)\n"
+    )
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert output.split() == ["1", "2", "True"]

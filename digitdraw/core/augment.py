@@ -31,7 +31,7 @@ class Augmentation:
     hard_slant: float = 0.45  # shear of the share that slants hard, either way
     aspect: float = 0.45  # log of how far the squashed or tall share is squashed or stretched, at most
     habit_share: float = 0.12  # share of the batch slanted hard, and share squashed or stretched
-    skip_share: float = 0.25  # share of the batch drawn by a pen that skips: ink pixels missing at random
+    skip_share: float = 0.1  # share of the batch drawn by a pen that skips: ink pixels missing at random
     skip_rate: float = 0.3  # at most this share of such a digit's pixels missing
 
     def __call__(

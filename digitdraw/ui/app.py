@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
 import threading
 from typing import Callable
@@ -24,6 +25,7 @@ SLOW_IMPORTS = ("digitdraw.ui.train_tab", "digitdraw.ui.regression_tab", "digitd
                 "torch._dynamo", "captum.attr")
 BACKGROUND_IMPORTS_AFTER_MS = 1000  # the first strokes are answered with the processor to themselves
 SWITCH_INTERVAL_S = 0.001  # how long one thread may keep the GIL while another waits for it
+WORKER_NICENESS = 5  # a worker thread's scheduling priority below the window's (Unix niceness)
 
 
 def configure_application(app: QApplication) -> None:
@@ -42,6 +44,42 @@ def hand_over_the_gil_often() -> None:
     it for another still running.
     """
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+
+
+_worker_threads: list[int] = []  # torch's thread count before the window's thread kept one for itself
+
+
+def leave_the_cores_to_workers() -> None:
+    """From now on the calling (window's) thread runs torch on one thread; workers take every core.
+
+    GNU OpenMP keeps a team of helper threads for each thread that ran a parallel operation, and
+    once it manages more threads than there are cores it lets idle helpers sleep at once instead of
+    spinning: every operation of a training thread then waits for its helper to wake. A training
+    thread ran at 73 % of the main thread's samples a second as soon as the main thread had run one
+    parallel operation, at 100 % before (README, *Speed*). The window's own torch work is small: a
+    drawing, a feature map. Call it before the window's thread runs any torch operation.
+    """
+    import torch
+
+    if not _worker_threads:
+        _worker_threads.append(torch.get_num_threads())
+    torch.set_num_threads(1)
+    torch.get_num_threads()  # settles this thread's count now, whatever a worker sets later
+
+
+def set_up_worker_thread() -> None:
+    """In a worker thread, before its torch work: as many torch threads as the process had at
+    start, and a lower scheduling priority than the window's thread, so that the window gets a core
+    at once when it wakes (the helper threads torch starts from here inherit it)."""
+    if _worker_threads:
+        import torch
+
+        torch.set_num_threads(_worker_threads[0])
+    if hasattr(os, "setpriority"):  # Linux: a thread's own niceness; elsewhere nothing to do
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+        except OSError:
+            pass
 
 
 def import_in_background(names: tuple[str, ...] = SLOW_IMPORTS) -> threading.Thread:
@@ -85,6 +123,7 @@ def run_app(data_dir: str | None = None, on_shown: Callable | None = None) -> in
     app = QApplication.instance() or QApplication(sys.argv)
     configure_application(app)
     install_translators()
+    leave_the_cores_to_workers()
     window = MainWindow(data_dir=data_dir)
     window.show()
     imports: list[threading.Thread] = []

@@ -36,6 +36,7 @@ from ..core.checkpoints import Checkpoint, save_checkpoint
 from ..core.export import ExportError, export
 from ..core.inference import Classifier
 from ..core.training import TrainConfig
+from .app import set_up_worker_thread
 from .train_worker import TrainWorker, cached_mnist, end_run
 
 EXPORT_CHECK_DIGITS = 1000
@@ -61,6 +62,11 @@ class CompressWorker(QObject):
     def abort(self) -> None:
         """Give up between variants (called from the GUI thread when the window closes)."""
         self._abort.set()
+
+    @Slot()
+    def start(self) -> None:
+        """Runs first in the worker's thread: torch on every core there."""
+        set_up_worker_thread()
 
     @Slot(object, str, float, int)
     def measure_pruned(self, checkpoint: Checkpoint, structure: str, amount: float, digits: int) -> None:
@@ -142,6 +148,7 @@ class CompressTab(QWidget):
         self.worker = CompressWorker(data_dir)
         self.thread = QThread(self)
         self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.start)
         self._measure_pruned.connect(self.worker.measure_pruned)
         self._measure_variants.connect(self.worker.measure_variants)
         self._export.connect(self.worker.export)

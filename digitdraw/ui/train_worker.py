@@ -40,7 +40,7 @@ from ..core.data import DataMissingError, MnistSplit, load_mnist, resolve_data_d
 from ..core.anatomy import first_filters
 from ..core.models import build_model
 from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
-from .app import hand_over_the_gil_often
+from .app import hand_over_the_gil_often, set_up_worker_thread
 from .language import error_text
 
 EMIT_INTERVAL_S = 0.1  # at most ~10 progress signals a second
@@ -192,6 +192,7 @@ class TrainWorker(QObject):
     # -- runs in the worker thread --------------------------------------------------------
     @Slot()
     def run(self) -> None:
+        set_up_worker_thread()
         try:
             self._run()
         except Aborted:
