@@ -1,4 +1,5 @@
-"""The README's screenshots, made by the app itself offscreen: docs/draw.png, draw-why-not.png, train.png, regression.png.
+"""The README's screenshots, made by the app itself offscreen: docs/draw.png, draw-why-not.png, train.png, regression.png,
+personal.png (a throw-away personal set: your own is not touched).
 
     QT_QPA_PLATFORM=offscreen DIGITDRAW_DATA=... python docs/screenshots.py
     ... python docs/screenshots.py --language zh_CN --size 1024x640 --out /tmp/shots   # draw-zh_CN.png, ...
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from digit_strokes import clear_drawing  # noqa: E402
+from writers import WRITERS, writer_drawings  # noqa: E402
 
 from digitdraw.core.regression import random_points  # noqa: E402
 from digitdraw.ui import MainWindow  # noqa: E402
@@ -46,10 +49,15 @@ def wait_for_inside_view(app: QApplication, inside, target: int) -> None:
 
 def draw_digit(canvas, digit: int) -> None:
     """Draw ``digit`` with mouse events, as a person would."""
+    draw_strokes(canvas, clear_drawing(digit, area=canvas.area_size()).strokes)
+
+
+def draw_strokes(canvas, strokes) -> None:
+    """Strokes given in a square of side ``canvas.area_size()``, drawn with mouse events on its centre."""
     area = canvas.area_size()
     offset = QPointF((canvas.width() - area) / 2, (canvas.height() - area) / 2)
     left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
-    for stroke in clear_drawing(digit, area=area).strokes:
+    for stroke in strokes:
         points = [QPointF(x, y) + offset for x, y in stroke]
         moves = [(QEvent.Type.MouseButtonPress, points[0], left, left)]
         moves += [(QEvent.Type.MouseMove, p, none, left) for p in points[1:]]
@@ -57,6 +65,27 @@ def draw_digit(canvas, digit: int) -> None:
         for kind, point, button, buttons in moves:
             event = QMouseEvent(kind, point, canvas.mapToGlobal(point), button, buttons, Qt.KeyboardModifier.NoModifier)
             QApplication.sendEvent(canvas, event)
+
+
+def learn_a_hand(app: QApplication, window) -> None:
+    """Two drawings of each digit in a continental hand, each stored with the corrections row, then
+    *Learn my handwriting*, then a third drawing of a 7 in that hand."""
+    tab = window.draw_tab
+    window.tabs.setCurrentWidget(tab)
+    panel = tab.personal
+    continental = next(writer for writer in WRITERS if writer.name == "continental")
+    drawings = writer_drawings(continental, per_digit=3, seed=2, area=tab.canvas.area_size())
+    for drawing in drawings[:20]:
+        tab.canvas.set_pen_width(drawing.pen_width)
+        draw_strokes(tab.canvas, drawing.strokes)
+        wait(app, 0.05)
+        panel.digit_buttons[drawing.digit].click()
+    panel.learn_button.click()
+    while panel.is_running:
+        wait(app, 0.2)
+    draw_strokes(tab.canvas, drawings[27].strokes)
+    wait(app, 0.5)
+    wait_for_inside_view(app, tab.inside, int(tab.prediction_label.text()))
 
 
 def main() -> None:
@@ -69,6 +98,7 @@ def main() -> None:
     suffix = f"-{args.language}" if args.language else ""
     args.out.mkdir(parents=True, exist_ok=True)
 
+    os.environ["DIGITDRAW_HOME"] = tempfile.mkdtemp(prefix="digitdraw-screenshots-")  # no personal set or model
     app = QApplication(sys.argv)
     configure_application(app)
     install_translators(args.language or "en")
@@ -106,6 +136,9 @@ def main() -> None:
     regression.pause_button.click()
     wait(app, 0.2)
     window.grab().save(str(args.out / f"regression{suffix}.png"))
+
+    learn_a_hand(app, window)
+    window.grab().save(str(args.out / f"personal{suffix}.png"))
     window.close()
 
 
