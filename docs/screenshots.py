@@ -76,7 +76,6 @@ def learn_a_hand(app: QApplication, window) -> None:
     continental = next(writer for writer in WRITERS if writer.name == "continental")
     drawings = writer_drawings(continental, per_digit=3, seed=2, area=tab.canvas.area_size())
     for drawing in drawings[:20]:
-        tab.canvas.set_pen_width(drawing.pen_width)
         draw_strokes(tab.canvas, drawing.strokes)
         wait(app, 0.05)
         panel.digit_buttons[drawing.digit].click()
