@@ -19,13 +19,14 @@ APPLICATION = "digitdraw"
 # Modules that something imports later, each a fraction of a second to seconds of Python that would
 # freeze whichever thread got there first: the modules of the tabs built when first shown (with
 # pyqtgraph), torch._dynamo (the first torch.optim optimizer imports it: a Regression fit, or
-# training with SGD; the default recipe's AdamW is digitdraw's own and needs none) and Captum with matplotlib (the inside view's first attribution). The app
-# imports them in the background once the window has answered its first strokes.
+# training with SGD; the default recipe's AdamW is digitdraw's own and needs none) and Captum with
+# matplotlib (the inside view's first attribution). The app imports them in the background once
+# the window has answered its first strokes.
 SLOW_IMPORTS = ("digitdraw.ui.train_tab", "digitdraw.ui.regression_tab", "digitdraw.ui.compress_tab",
                 "torch._dynamo", "captum.attr")
 BACKGROUND_IMPORTS_AFTER_MS = 1000  # the first strokes are answered with the processor to themselves
 SWITCH_INTERVAL_S = 0.001  # how long one thread may keep the GIL while another waits for it
-WORKER_NICENESS = 5  # a worker thread's scheduling priority below the window's (Unix niceness)
+WORKER_NICENESS = 5  # how much nicer (lower in priority) a worker thread is than the window's
 
 
 def configure_application(app: QApplication) -> None:
@@ -77,7 +78,8 @@ def set_up_worker_thread() -> None:
         torch.set_num_threads(_worker_threads[0])
     if hasattr(os, "setpriority"):  # Linux: a thread's own niceness; elsewhere nothing to do
         try:
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
+            window = os.getpriority(os.PRIO_PROCESS, os.getpid())  # the main thread's niceness
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), window + WORKER_NICENESS)
         except OSError:
             pass
 
