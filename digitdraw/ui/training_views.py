@@ -70,6 +70,7 @@ class _GrowingArray:
         return self._size
 
 
+INITIAL_LOSS_TOP = 2.5  # a fresh network's loss on ten digits is ln 10 = 2.3
 # Every range is set with an explicit padding: pyqtgraph's default depends on the widget's size at
 # the time, so the same range set again would lay the axis out anew (tens of ms of Python).
 
@@ -87,23 +88,19 @@ class LossPlot(pg.PlotWidget):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
             curve.setSkipFiniteCheck(True)
-        self.getPlotItem().setYRange(0, 2.5, padding=0)
         self.getPlotItem().enableAutoRange(axis="y", enable=False)
         self.steps, self.losses, self.smoothed = _GrowingArray(), _GrowingArray(), _GrowingArray()
-        self._ema = 0.0
-        self._ema_weight_sum = 0.0
-        self._step_offset = 0
-        self._y_top = 2.5
+        self.clear_data()
 
     def clear_data(self) -> None:
         for array in (self.steps, self.losses, self.smoothed):
             array.clear()
         self._ema = self._ema_weight_sum = 0.0
         self._step_offset = 0
-        self._y_top = 2.5
+        self._y_top = INITIAL_LOSS_TOP
         self.raw_curve.setData([], [])
         self.smooth_curve.setData([], [])
-        self.getPlotItem().setYRange(0, 2.5, padding=0)
+        self.getPlotItem().setYRange(0, INITIAL_LOSS_TOP, padding=0)
 
     def set_total_steps(self, total_steps: int) -> None:
         """Show the whole run on the x axis from the start: no axis re-layout as the curve grows."""
@@ -154,14 +151,12 @@ class AccuracyPlot(pg.PlotWidget):
         self.label = pg.TextItem("", color="#222", anchor=(1, 1))
         self.label.setFont(QFont(AXIS_FONT.family(), 12, QFont.Weight.Bold))
         self.addItem(self.label)
-        self.epochs: list[float] = []
-        self.accuracies: list[float] = []
-        self._epoch_offset = 0.0
-        self.getPlotItem().setXRange(0, 1)
-        self.getPlotItem().setYRange(80, 100, padding=0.02)
+        self.clear_data()
+        self.set_epochs(1)
 
     def clear_data(self, target: float | None = None) -> None:
-        self.epochs, self.accuracies = [], []
+        self.epochs: list[float] = []
+        self.accuracies: list[float] = []
         self._epoch_offset = 0.0
         self.curve.setData([], [])
         self.label.setText("")
