@@ -394,3 +394,35 @@ def test_a_training_worker_hands_the_gil_over_every_millisecond():
         assert sys.getswitchinterval() <= 0.001
     finally:
         sys.setswitchinterval(previous)
+
+
+def test_new_loss_points_repaint_the_curves_but_not_the_axes_and_their_grid(qtbot, tab):
+    """An axis paints its grid across the whole plot (8-12 ms a repaint here): a curve growing
+    ten times a second must reuse the axes' picture, or the window falls behind while training."""
+    plot = tab.loss_plot
+    tab.show()
+    qtbot.waitExposed(tab)
+    plot.set_total_steps(100)
+    painted = {name: 0 for name in ("left", "bottom", "curve")}
+
+    def counting(name, paint):
+        def wrapper(*args):
+            painted[name] += 1
+            return paint(*args)
+
+        return wrapper
+
+    for name in ("left", "bottom"):
+        axis = plot.getPlotItem().getAxis(name)
+        axis.paint = counting(name, axis.paint)
+    plot.raw_curve.curve.paint = counting("curve", plot.raw_curve.curve.paint)
+    plot.add_points(np.arange(1, 6), np.linspace(2.0, 1.5, 5))
+    qtbot.waitUntil(lambda: painted["curve"] > 0)  # the axes are drawn once here, and kept
+    for name in painted:
+        painted[name] = 0
+
+    for start in range(6, 46, 5):
+        plot.add_points(np.arange(start, start + 5), np.linspace(1.5, 1.0, 5))
+        qtbot.waitUntil(lambda: painted["curve"] > 0)
+        painted["curve"] = 0
+    assert painted["left"] == painted["bottom"] == 0
