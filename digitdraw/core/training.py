@@ -194,7 +194,7 @@ def train(
     scheduler = _make_scheduler(config, optimizer, total_steps)
     # Steps into an epoch at which a target is checked; the epoch's end is tested anyway.
     quarter_marks = {round(steps_per_epoch * k / 4) for k in (1, 2, 3)} - {0, steps_per_epoch}
-    last_good = _snapshot(model)
+    last_good = _LastGoodWeights(model)
     history: list[EvalReport] = []
     status, message, step, samples, compute_s = "finished", "", 0, 0, 0.0
     evaluation: tuple[float, float, torch.Tensor] | None = None
@@ -228,8 +228,8 @@ def train(
                     output = model(x)
                 loss = _loss(output, labels[batch], config.label_smoothing)
                 loss_value = loss.item()
-                if not (math.isfinite(loss_value) and _all_finite(model.buffers())):
-                    model.load_state_dict(last_good)
+                if not (math.isfinite(loss_value) and last_good.buffers_are_finite()):
+                    last_good.restore()
                     status = "diverged"
                     what = f"the loss became {loss_value}" if not math.isfinite(loss_value) else "the network overflowed"
                     message = (
@@ -237,7 +237,7 @@ def train(
                         f"for this setup. Training stopped; the last weights with a finite loss are kept."
                     )
                     break
-                _copy_weights(model, into=last_good)  # these weights gave a finite loss
+                last_good.save()  # these weights gave a finite loss
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 optimizer.step()
@@ -299,20 +299,28 @@ def _loss(log_probabilities: torch.Tensor, labels: torch.Tensor, smoothing: floa
     return (1 - smoothing) * nll - smoothing * log_probabilities.mean()
 
 
-def _snapshot(model: nn.Module) -> dict[str, torch.Tensor]:
-    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+class _LastGoodWeights:
+    """A copy of a model's weights and statistics, refreshed in place after every step whose loss was
+    finite: one multi-tensor copy, not a ``state_dict()`` and a copy per tensor, every step."""
 
+    def __init__(self, model: nn.Module):
+        self._live = list(model.state_dict().values())  # the model's own tensors, detached
+        self._saved = [tensor.clone() for tensor in self._live]
+        self._statistics = [buffer for buffer in model.buffers() if buffer.is_floating_point()]
 
-def _all_finite(tensors) -> bool:
-    """No inf or NaN in any floating-point tensor (batch norm's running statistics can overflow first)."""
-    return all(bool(torch.isfinite(t).all()) for t in tensors if t.is_floating_point())
+    @torch.no_grad()
+    def save(self) -> None:
+        torch._foreach_copy_(self._saved, self._live)
 
+    @torch.no_grad()
+    def restore(self) -> None:
+        torch._foreach_copy_(self._live, self._saved)
 
-def _copy_weights(model: nn.Module, into: dict[str, torch.Tensor]) -> None:
-    """Overwrite the snapshot ``into`` with the model's current state, in place (no allocation)."""
-    with torch.no_grad():
-        for name, value in model.state_dict().items():
-            into[name].copy_(value)
+    def buffers_are_finite(self) -> bool:
+        """No inf or NaN in batch norm's running statistics (they can overflow before the loss does)."""
+        if not self._statistics:
+            return True
+        return bool(torch.isfinite(torch.cat([buffer.view(-1) for buffer in self._statistics])).all())
 
 
 def _make_optimizer(config: TrainConfig, model: nn.Module):
