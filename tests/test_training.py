@@ -10,7 +10,7 @@ import torch
 from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from digitdraw.core.models import build_model
-from digitdraw.core.training import DEFAULT_RECIPE, PYTORCH_EXAMPLE_RECIPE, RECIPES, TrainConfig, train
+from digitdraw.core.training import DEFAULT_RECIPE, NEAR_TARGET, PYTORCH_EXAMPLE_RECIPE, RECIPES, TrainConfig, train
 
 # Small enough to take seconds on two busy cores, big enough to learn something.
 TRAIN_IMAGES, TEST_IMAGES = 1536, 500
@@ -133,6 +133,14 @@ def test_reaching_the_target_accuracy_ends_the_run_early(small):
     assert result.epochs < 3
     assert evaluations[-1].test_accuracy >= 0.3
     assert "reached" in result.message
+
+
+def test_a_test_just_short_of_the_target_brings_the_next_one_an_eighth_epoch_nearer(small):
+    far = train(quick(target_accuracy=0.999), *small).history
+    assert [e.epoch for e in far] == [0.75, 1.0], "far from the target: a quarter epoch apart"
+    just_above = far[0].test_accuracy + NEAR_TARGET / 2
+    near = train(quick(target_accuracy=just_above), *small).history
+    assert [e.epoch for e in near][:2] == [0.75, 0.875]
 
 
 def test_a_target_reached_mid_epoch_ends_the_run_there(small):
