@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 import torch
-from torch.optim.optimizer import register_optimizer_step_pre_hook
 
+from digitdraw.core import training
 from digitdraw.core.models import build_model
 from digitdraw.core.training import DEFAULT_RECIPE, NEAR_TARGET, PYTORCH_EXAMPLE_RECIPE, RECIPES, TrainConfig, train
 
@@ -98,11 +98,12 @@ def test_a_diverging_loss_stops_with_a_message_and_keeps_finite_weights(small):
     assert all(torch.isfinite(v).all() for v in result.model.state_dict().values() if v.is_floating_point())
 
 
-def test_a_blow_up_mid_run_keeps_the_weights_from_just_before_it(small):
+def test_a_blow_up_mid_run_keeps_the_weights_from_just_before_it(small, monkeypatch):
     """Train normally, then raise the learning rate: the kept weights are the trained ones of the step before."""
     raise_after = 40
     weights_after_step, optimizers = {}, []
-    hook = register_optimizer_step_pre_hook(lambda optimizer, *_: optimizers.append(optimizer))
+    make_optimizer = training._make_optimizer
+    monkeypatch.setattr(training, "_make_optimizer", lambda *args: optimizers.append(make_optimizer(*args)) or optimizers[-1])
 
     def on_batch(report):
         model_state = optimizers[0].param_groups[0]["params"]  # the model's parameters, in order
@@ -111,10 +112,7 @@ def test_a_blow_up_mid_run_keeps_the_weights_from_just_before_it(small):
             for group in optimizers[0].param_groups:
                 group["lr"] = 1e30
 
-    try:
-        result = train(quick(optimizer="sgd", lr=0.05, schedule="constant"), *small, on_batch=on_batch)
-    finally:
-        hook.remove()
+    result = train(quick(optimizer="sgd", lr=0.05, schedule="constant"), *small, on_batch=on_batch)
     steps_per_epoch = math.ceil(TRAIN_IMAGES / 32)
     assert result.status == "diverged"
     blown_at = round(result.epochs * steps_per_epoch) + 1  # the step whose loss was not finite

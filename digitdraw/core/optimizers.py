@@ -1,11 +1,13 @@
-"""The default recipe's AdamW and one-cycle schedule, without ``torch.optim``.
+"""AdamW, SGD and the one-cycle schedule, without ``torch.optim``.
 
 Every ``torch.optim`` optimizer imports ``torch._dynamo`` the first time it is used: about 1.8 s of
-a 2-core CPU, an eighth of ``digitdraw train --target-accuracy 0.99`` from start to end, and a
-stall on the Train tab's first press. The training loop needs one update rule and one schedule, so
-they are written here on torch's multi-tensor (``_foreach``) ops, the ones ``torch.optim`` itself
-runs; the tests check both against ``torch.optim.AdamW`` and ``OneCycleLR`` step for step. The
-other optimizers (SGD, Adadelta of PyTorch's example) still come from ``torch.optim``.
+a 2-core CPU, an eighth of ``digitdraw train --target-accuracy 0.99`` from start to end, a stall
+on the Train tab's first press, and in the app a stutter of 25-50 ms while it loads (triton's
+library among others). The training loop and the Regression tab need two update rules and one
+schedule, so they are written here on torch's multi-tensor (``_foreach``) ops, the ones
+``torch.optim`` itself runs; the tests check them against ``torch.optim.AdamW``, ``SGD`` and
+``OneCycleLR`` step for step. Only Adadelta (PyTorch's example recipe) still comes from
+``torch.optim``.
 """
 
 from __future__ import annotations
@@ -16,9 +18,28 @@ from collections.abc import Iterable
 import torch
 
 
-class AdamW:
-    """``torch.optim.AdamW``'s update (decoupled weight decay, no amsgrad), with its ``param_groups``
-    layout so that a schedule sets ``lr`` and ``betas`` the same way."""
+class _Optimizer:
+    """One parameter group in ``torch.optim``'s ``param_groups`` layout, so that a schedule (or the
+    Regression tab) sets ``lr`` and momentum the same way."""
+
+    def __init__(self, params: Iterable[torch.Tensor], **settings):
+        params = [p for p in params if p.requires_grad]
+        self.param_groups = [dict(params=params, **settings)]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for p in self.param_groups[0]["params"]:
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad.zero_()
+
+    def _with_grads(self) -> list[int]:
+        """Indices of the parameters that have a gradient this step."""
+        return [i for i, p in enumerate(self.param_groups[0]["params"]) if p.grad is not None]
+
+
+class AdamW(_Optimizer):
+    """``torch.optim.AdamW``'s update (decoupled weight decay, no amsgrad); Adam with ``weight_decay=0``."""
 
     def __init__(
         self,
@@ -28,23 +49,16 @@ class AdamW:
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
     ):
-        params = [p for p in params if p.requires_grad]
-        self.param_groups = [dict(params=params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)]
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
         self.steps = 0
+        params = self.param_groups[0]["params"]
         self._exp_avgs = [torch.zeros_like(p, memory_format=torch.preserve_format) for p in params]
         self._exp_avg_sqs = [torch.zeros_like(p, memory_format=torch.preserve_format) for p in params]
-
-    def zero_grad(self, set_to_none: bool = True) -> None:
-        for p in self.param_groups[0]["params"]:
-            if set_to_none:
-                p.grad = None
-            elif p.grad is not None:
-                p.grad.zero_()
 
     @torch.no_grad()
     def step(self) -> None:
         group = self.param_groups[0]
-        with_grads = [i for i, p in enumerate(group["params"]) if p.grad is not None]
+        with_grads = self._with_grads()
         if not with_grads:
             return
         params = [group["params"][i] for i in with_grads]
@@ -63,6 +77,36 @@ class AdamW:
         torch._foreach_div_(denominators, math.sqrt(1 - beta2**self.steps))
         torch._foreach_add_(denominators, eps)
         torch._foreach_addcdiv_(params, exp_avgs, denominators, -step_size)
+
+
+class SGD(_Optimizer):
+    """``torch.optim.SGD``'s update: L2 weight decay, momentum without dampening, optionally Nesterov's."""
+
+    def __init__(
+        self, params: Iterable[torch.Tensor], lr: float, momentum: float = 0.0, nesterov: bool = False,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(params, lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay)
+        # torch starts each momentum buffer as a copy of the first gradient: momentum * 0 + gradient is that copy
+        self._momenta = [torch.zeros_like(p, memory_format=torch.preserve_format) for p in self.param_groups[0]["params"]]
+
+    @torch.no_grad()
+    def step(self) -> None:
+        group = self.param_groups[0]
+        with_grads = self._with_grads()
+        if not with_grads:
+            return
+        params = [group["params"][i] for i in with_grads]
+        grads = [p.grad for p in params]
+        if group["weight_decay"]:
+            grads = torch._foreach_add(grads, params, alpha=group["weight_decay"])
+        momentum = group["momentum"]
+        if momentum:
+            momenta = [self._momenta[i] for i in with_grads]
+            torch._foreach_mul_(momenta, momentum)
+            torch._foreach_add_(momenta, grads)
+            grads = torch._foreach_add(grads, momenta, alpha=momentum) if group["nesterov"] else momenta
+        torch._foreach_add_(params, grads, alpha=-group["lr"])
 
 
 class OneCycle:

@@ -8,6 +8,7 @@ the user's units.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,10 +16,13 @@ import torch
 from torch import nn
 
 from .messages import UserMessage, translatable
+from .optimizers import SGD, AdamW
 
 MODEL_KINDS = ("line", "polynomial", "network")
 ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
-OPTIMIZERS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}
+# digitdraw's own (torch.optim's would import torch._dynamo, seconds, at the first fit): plain
+# gradient descent, and Adam (AdamW without weight decay)
+OPTIMIZERS = {"sgd": SGD, "adam": functools.partial(AdamW, weight_decay=0.0)}
 MAX_COORDINATE = 1e6
 DIVERGENCE_LOSS = 1e4  # in rescaled units, where predicting the mean scores 1
 CONVERGED_GRADIENT = 1e-5
@@ -152,7 +156,7 @@ class RegressionFit:
         self.diverged = False
         self.converged = False
 
-    def _build_optimizer(self) -> torch.optim.Optimizer:
+    def _build_optimizer(self) -> SGD | AdamW:
         if self.optimizer_name not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {self.optimizer_name!r} (known: {', '.join(OPTIMIZERS)})")
         return OPTIMIZERS[self.optimizer_name](self.model.parameters(), lr=self.lr)

@@ -16,14 +16,14 @@ from ..core.xcb_libraries import startup_problem
 
 ORGANIZATION = "digitdraw"
 APPLICATION = "digitdraw"
-# Modules that something imports later, each a fraction of a second to seconds of Python that would
-# freeze whichever thread got there first: the modules of the tabs built when first shown (with
-# pyqtgraph), torch._dynamo (the first torch.optim optimizer imports it: a Regression fit, or
-# training with SGD; the default recipe's AdamW is digitdraw's own and needs none) and Captum with
-# matplotlib (the inside view's first attribution). The app imports them in the background once
-# the window has answered its first strokes.
-SLOW_IMPORTS = ("digitdraw.ui.train_tab", "digitdraw.ui.regression_tab", "digitdraw.ui.compress_tab",
-                "torch._dynamo", "captum.attr")
+# Modules that something imports later, each a fraction of a second of Python that would freeze
+# whichever thread got there first: the modules of the tabs built when first shown (with pyqtgraph)
+# and Captum with matplotlib (the inside view's first attribution). The app imports them in the
+# background once the window has answered its first strokes. Not torch._dynamo: loading it (triton's
+# library among others) stuttered the window by 25-50 ms however it was imported, and only a few
+# actions need it (torch.optim's Adadelta of PyTorch's example recipe, int8 quantization, ONNX
+# export), each in a worker thread; training's and the Regression tab's optimizers are digitdraw's own.
+SLOW_IMPORTS = ("digitdraw.ui.train_tab", "digitdraw.ui.regression_tab", "digitdraw.ui.compress_tab", "captum.attr")
 BACKGROUND_IMPORTS_AFTER_MS = 1000  # the first strokes are answered with the processor to themselves
 SWITCH_INTERVAL_S = 0.001  # how long one thread may keep the GIL while another waits for it
 WORKER_NICENESS = 5  # how much nicer (lower in priority) a worker thread is than the window's

@@ -34,7 +34,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.addTab(self.draw_tab, self.tr("Draw"))
         # The other tabs are built when first shown or asked for: their plots, workers and imports
-        # (pyqtgraph; the Regression tab's optimizer imports torch._dynamo) would delay the window.
+        # (pyqtgraph, a worker each) would delay the window.
         self._placeholders: dict[str, QWidget] = {}
         self._built: dict[str, QWidget] = {}
         self._builders: dict[str, Callable[[], QWidget]] = {
