@@ -168,9 +168,8 @@ def train(
 
     With ``target_accuracy`` set, the test also runs every quarter epoch in the second half of
     training, every eighth once a test has come within ``NEAR_TARGET`` of the target, and the run
-    ends as soon as the target is reached. A non-finite loss ends the run
-    with the weights from just before it: the last ones that gave a finite loss. A stop request
-    also cuts a test pass short; a stopped run is not tested again, so that stopping is quick, and
+    ends as soon as the target is reached. A non-finite loss ends the run with the weights from
+    just before it: the last ones that gave a finite loss. A stop request also cuts a test pass short; a stopped run is not tested again, so that stopping is quick, and
     its ``test_accuracy`` is None unless the last test was at the last step.
     """
     config.validate()
@@ -332,7 +331,7 @@ class _LastGoodWeights:
 
 
 def _make_optimizer(config: TrainConfig, model: nn.Module):
-    """AdamW, Adam and SGD from :mod:`.optimizers` (no ``torch._dynamo`` import); Adadelta, PyTorch's example's, from ``torch.optim``."""
+    """AdamW, Adam and SGD from :mod:`.optimizers` (no ``torch._dynamo`` import); Adadelta from ``torch.optim``."""
     params = model.parameters()
     if config.optimizer == "adamw":
         return AdamW(params, lr=config.lr, weight_decay=5e-4)
