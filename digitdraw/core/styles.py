@@ -281,8 +281,8 @@ STYLES: dict[str, Style] = {
     for style in (
         Style("slashed zero", (0,), slashed_zero, 0.1),
         Style("dotted zero", (0,), dotted_zero, 0.1),
-        # a long flag is what a 7 is most easily taken for, so more of them
-        Style("one with flag", (1,), one_with_flag, 0.35),
+        # a long flag is what a 7 is most easily taken for, so half the ones have one
+        Style("one with flag", (1,), one_with_flag, 0.5),
         Style("one with flag and base", (1,), one_with_flag_and_base, 0.1),
         Style("crossed seven", (7,), crossed_seven, 0.1),
         Style("hooked seven", (7,), hooked_seven, 0.1),
