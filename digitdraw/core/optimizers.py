@@ -33,9 +33,22 @@ class _Optimizer:
             elif p.grad is not None:
                 p.grad.zero_()
 
-    def _with_grads(self) -> list[int]:
-        """Indices of the parameters that have a gradient this step."""
-        return [i for i, p in enumerate(self.param_groups[0]["params"]) if p.grad is not None]
+    def _state(self) -> list[torch.Tensor]:
+        """A zero tensor shaped like each parameter: a running statistic of the update."""
+        return [torch.zeros_like(p, memory_format=torch.preserve_format) for p in self.param_groups[0]["params"]]
+
+    @torch.no_grad()
+    def step(self) -> None:
+        """One update of the parameters that have a gradient this step."""
+        group = self.param_groups[0]
+        with_grads = [i for i, p in enumerate(group["params"]) if p.grad is not None]
+        if with_grads:
+            params = [group["params"][i] for i in with_grads]
+            self._update(group, with_grads, params, [p.grad for p in params])
+
+    def _update(self, group: dict, indices: list[int], params: list[torch.Tensor], grads: list[torch.Tensor]) -> None:
+        """The update rule: ``indices`` say which of the group's parameters ``params`` and ``grads`` are."""
+        raise NotImplementedError
 
 
 class AdamW(_Optimizer):
@@ -51,20 +64,11 @@ class AdamW(_Optimizer):
     ):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
         self.steps = 0
-        params = self.param_groups[0]["params"]
-        self._exp_avgs = [torch.zeros_like(p, memory_format=torch.preserve_format) for p in params]
-        self._exp_avg_sqs = [torch.zeros_like(p, memory_format=torch.preserve_format) for p in params]
+        self._exp_avgs, self._exp_avg_sqs = self._state(), self._state()
 
-    @torch.no_grad()
-    def step(self) -> None:
-        group = self.param_groups[0]
-        with_grads = self._with_grads()
-        if not with_grads:
-            return
-        params = [group["params"][i] for i in with_grads]
-        grads = [p.grad for p in params]
-        exp_avgs = [self._exp_avgs[i] for i in with_grads]
-        exp_avg_sqs = [self._exp_avg_sqs[i] for i in with_grads]
+    def _update(self, group: dict, indices: list[int], params: list[torch.Tensor], grads: list[torch.Tensor]) -> None:
+        exp_avgs = [self._exp_avgs[i] for i in indices]
+        exp_avg_sqs = [self._exp_avg_sqs[i] for i in indices]
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         self.steps += 1
         if group["weight_decay"]:
@@ -88,21 +92,14 @@ class SGD(_Optimizer):
     ):
         super().__init__(params, lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay)
         # torch starts each momentum buffer as a copy of the first gradient: momentum * 0 + gradient is that copy
-        self._momenta = [torch.zeros_like(p, memory_format=torch.preserve_format) for p in self.param_groups[0]["params"]]
+        self._momenta = self._state()
 
-    @torch.no_grad()
-    def step(self) -> None:
-        group = self.param_groups[0]
-        with_grads = self._with_grads()
-        if not with_grads:
-            return
-        params = [group["params"][i] for i in with_grads]
-        grads = [p.grad for p in params]
+    def _update(self, group: dict, indices: list[int], params: list[torch.Tensor], grads: list[torch.Tensor]) -> None:
         if group["weight_decay"]:
             grads = torch._foreach_add(grads, params, alpha=group["weight_decay"])
         momentum = group["momentum"]
         if momentum:
-            momenta = [self._momenta[i] for i in with_grads]
+            momenta = [self._momenta[i] for i in indices]
             torch._foreach_mul_(momenta, momentum)
             torch._foreach_add_(momenta, grads)
             grads = torch._foreach_add(grads, momenta, alpha=momentum) if group["nesterov"] else momenta
