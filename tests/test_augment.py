@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from digitdraw.core.augment import Augmentation
+from digitdraw.core.augment import Augmentation, _filter3x3
 from digitdraw.core.inference import Classifier
 
 NONE = dict(rotation_degrees=0.0, scale=(1.0, 1.0), shift_pixels=0.0, shear=0.0, width_change=0.0, styles=False)
@@ -100,6 +100,13 @@ def test_stroke_width_blends_towards_thicker_or_thinner_strokes(mnist):
     assert (out[shrank] >= digits[shrank] + 0.6 * (thinner[shrank] - digits[shrank]) - 1e-5).all()
     change = (out.sum((1, 2, 3)) / digits.sum((1, 2, 3)) - 1).abs()
     assert change.max() > 0.2, "some strokes change width a lot"
+
+
+def test_the_quick_3x3_filter_gives_max_pooling_numbers_exactly(mnist):
+    digits = mnist[1].images[:COPIES, None].float() / 255  # ink touching the border included below
+    digits[:, :, 0] = digits[:, :, :, -1] = 0.5
+    assert torch.equal(_filter3x3(digits, torch.maximum, -math.inf), F.max_pool2d(digits, 3, 1, 1))
+    assert torch.equal(_filter3x3(digits, torch.minimum, math.inf), -F.max_pool2d(-digits, 3, 1, 1))
 
 
 def test_a_skipping_pen_leaves_holes_in_the_ink_of_its_share_only(mnist):

@@ -71,8 +71,15 @@ class Augmentation:
 
 def _change_stroke_width(images: torch.Tensor, amount: torch.Tensor) -> torch.Tensor:
     """Blend each image towards its 3x3 dilation (amount > 0) or erosion (amount < 0)."""
-    thicker = amount > 0
-    target = torch.empty_like(images)
-    target[thicker] = F.max_pool2d(images[thicker], 3, 1, 1)  # each image pooled once, the one way it needs
-    target[~thicker] = -F.max_pool2d(-images[~thicker], 3, 1, 1)
+    thicker = (amount > 0).view(-1, 1, 1, 1)
+    target = torch.where(thicker, _filter3x3(images, torch.maximum, -math.inf), _filter3x3(images, torch.minimum, math.inf))
     return images + amount.abs().view(-1, 1, 1, 1) * (target - images)
+
+
+def _filter3x3(images: torch.Tensor, extreme, outside: float) -> torch.Tensor:
+    """Each pixel's 3x3 neighbourhood reduced by ``extreme`` (``torch.maximum``: dilation, ``torch.minimum``:
+    erosion), as three shifted rows then three shifted columns: the same numbers as a stride-1 max-pool,
+    many times quicker on a CPU than ``max_pool2d``, which also works out indices nobody needs here."""
+    padded = F.pad(images, (1, 1, 1, 1), value=outside)
+    rows = extreme(extreme(padded[..., :-2], padded[..., 1:-1]), padded[..., 2:])
+    return extreme(extreme(rows[..., :-2, :], rows[..., 1:-1, :]), rows[..., 2:, :])
