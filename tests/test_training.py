@@ -133,12 +133,14 @@ def test_reaching_the_target_accuracy_ends_the_run_early(small):
     assert "reached" in result.message
 
 
-def test_a_test_just_short_of_the_target_brings_the_next_one_an_eighth_epoch_nearer(small):
+def test_the_nearer_a_test_comes_to_the_target_the_sooner_the_next(small):
     far = train(quick(target_accuracy=0.999), *small).history
     assert [e.epoch for e in far] == [0.75, 1.0], "far from the target: a quarter epoch apart"
-    just_above = far[0].test_accuracy + NEAR_TARGET / 2
-    near = train(quick(target_accuracy=just_above), *small).history
-    assert [e.epoch for e in near][:2] == [0.75, 0.875]
+    first = far[0].test_accuracy
+    near = train(quick(target_accuracy=first + NEAR_TARGET * 0.75), *small).history
+    assert [e.epoch for e in near][:2] == [0.75, 0.875], "within NEAR_TARGET: an eighth"
+    nearer = train(quick(target_accuracy=first + NEAR_TARGET * 0.25), *small).history
+    assert [e.epoch for e in nearer][:2] == [0.75, 0.8125], "within half of it: a sixteenth"
 
 
 def test_a_target_reached_mid_epoch_ends_the_run_there(small):
