@@ -6,6 +6,7 @@ import argparse
 import gc
 import gettext
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -26,7 +27,11 @@ def _error_text(error: BaseException) -> str:
     return str(error)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, exit_when_done: bool = False) -> int:
+    """Run the command in ``argv``; its exit status. With ``exit_when_done`` (the installed command
+    and ``python -m digitdraw``), a command other than the window ends the process as soon as its
+    output is flushed: the interpreter's teardown of torch's objects takes a third of a second or
+    more and does nothing a finished command needs."""
     # torch's and Qt's imports make objects that live as long as the process; collecting garbage
     # among them is about a tenth of the start-up, so none is collected until they are in.
     gc.disable()
@@ -38,7 +43,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.run is not _run_gui:  # the window does it once its background imports are in (ui/app.py)
         gc.freeze()
         gc.enable()
-    return args.run(args)
+    status = args.run(args)
+    if exit_when_done and args.run is not _run_gui:
+        _exit_now(status)
+    return status
+
+
+def command() -> int:
+    """The installed ``digitdraw`` command."""
+    return main(exit_when_done=True)
+
+
+def _exit_now(status: int) -> None:
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away, or the stream is closed: nothing left to say
+        pass
+    os._exit(status)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -91,3 +91,8 @@ def test_the_installed_command_runs(pictures):
     result = subprocess.run([str(installed), "classify", "--json", path], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["digit"] == pictures[path]
+    # It ends the process without the interpreter's teardown: every line still out, the status kept.
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    result = subprocess.run([str(installed), "classify", path, "missing.png"], capture_output=True, text=True, timeout=300, env=buffered)
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"{path}: {pictures[path]}") and "missing.png" in result.stderr
