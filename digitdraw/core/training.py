@@ -19,6 +19,7 @@ from .augment import Augmentation
 from .checkpoints import MNIST_MEAN, MNIST_STD, Checkpoint
 from .data import MnistSplit
 from .devices import synchronize
+from .memory import reuse_freed_memory
 from .models import DEFAULT_ARCH, FX_TRACING, build_model
 from .optimizers import SGD, AdamW, OneCycle
 from .styles import restyle
@@ -181,6 +182,7 @@ def train(
     # Gradients of a small net fall into denormal floats, which a CPU handles many times slower;
     # flushed to zero they cost nothing, and the results do not change in any way that shows.
     torch.set_flush_denormal(True)
+    reuse_freed_memory()
     torch.manual_seed(config.seed)
     generator = torch.Generator(device=device).manual_seed(config.seed)
     try:

@@ -24,7 +24,6 @@ Typical use::
 
 from __future__ import annotations
 
-import ctypes
 import threading
 import time
 import traceback
@@ -38,13 +37,13 @@ from PySide6.QtCore import QObject, Signal, Slot
 from ..core.checkpoints import Checkpoint
 from ..core.data import DataMissingError, MnistSplit, load_mnist, resolve_data_dir
 from ..core.anatomy import first_filters
+from ..core.memory import reuse_freed_memory
 from ..core.models import build_model
 from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
 from .app import hand_over_the_gil_often, set_up_worker_thread
 from .language import error_text
 
 EMIT_INTERVAL_S = 0.1  # at most ~10 progress signals a second
-M_ARENA_MAX = -8  # glibc's mallopt parameter: how many malloc arenas threads may have
 GALLERY_SIZE = 64  # misclassified test digits sent back for the gallery
 
 _mnist_cache: dict[Path, tuple[MnistSplit, MnistSplit]] = {}
@@ -79,10 +78,7 @@ def prepare_for_background_training() -> None:
     and came back page by page at every step, which halved the worker's speed.
     """
     hand_over_the_gil_often()
-    try:
-        ctypes.CDLL(None).mallopt(M_ARENA_MAX, 1)  # threads started from now on share the main arena
-    except (OSError, AttributeError):  # not glibc: nothing to set
-        pass
+    reuse_freed_memory(one_arena=True)
 
 
 class Aborted(Exception):
