@@ -342,7 +342,7 @@ def test_settings_cannot_take_invalid_values_and_recipes_fill_them(qtbot, data_d
     assert tab.config().arch == DEFAULT_ARCH
 
 
-def test_the_worker_sends_at_most_about_ten_loss_reports_a_second(qtbot, monkeypatch):
+def test_the_worker_sends_at_most_about_five_loss_reports_a_second(qtbot, monkeypatch):
     import digitdraw.ui.train_worker as train_worker
 
     clock = [1000.0]
@@ -353,7 +353,7 @@ def test_the_worker_sends_at_most_about_ten_loss_reports_a_second(qtbot, monkeyp
     for step in range(1, 2001):  # 2,000 batches of 1 ms each: 2 seconds
         clock[0] += 0.001
         worker._on_batch(BatchReport(1, step, 2000, 1.0 / step, 1000.0, step / 1000))
-    assert 19 <= len(reports) <= 21, "ten a second"
+    assert 9 <= len(reports) <= 11, "five a second"
     assert sum(len(r.steps) for r in reports) == 2000, "no loss is dropped: they are batched"
     assert reports[-1].step == 2000 and reports[-1].fraction == 1.0
 

@@ -43,7 +43,7 @@ from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError,
 from .app import hand_over_the_gil_often, set_up_worker_thread
 from .language import error_text
 
-EMIT_INTERVAL_S = 0.1  # at most ~10 progress signals a second
+EMIT_INTERVAL_S = 0.2  # at most 5 progress signals a second: each costs the window ~4.5 ms (README, *Speed*)
 GALLERY_SIZE = 64  # misclassified test digits sent back for the gallery
 
 _mnist_cache: dict[Path, tuple[MnistSplit, MnistSplit]] = {}
