@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
-
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def _change_stroke_width(images: torch.Tensor, amount: torch.Tensor) -> torch.Te
     return images + amount.abs().view(-1, 1, 1, 1) * (target - images)
 
 
-def _filter3x3(images: torch.Tensor, extreme, outside: float) -> torch.Tensor:
+def _filter3x3(images: torch.Tensor, extreme: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], outside: float) -> torch.Tensor:
     """Each pixel's 3x3 neighbourhood reduced by ``extreme`` (``torch.maximum``: dilation, ``torch.minimum``:
     erosion), as three shifted rows then three shifted columns: the same numbers as a stride-1 max-pool,
     many times quicker on a CPU than ``max_pool2d``, which also works out indices nobody needs here."""

@@ -169,12 +169,11 @@ def train(
     """Train ``config.arch`` on ``train_data``, testing on ``test_data`` after each epoch.
 
     With ``target_accuracy`` set, the test also runs every quarter epoch in the second half of
-    training, every eighth once a test has come within ``NEAR_TARGET`` of the target (every
-    sixteenth within half of that), and the run
-    ends as soon as the target is reached. A non-finite loss ends the run with the weights from
-    just before it: the last ones that gave a finite loss. A stop request also cuts a test pass
-    short; a stopped run is not tested again, so that stopping is quick, and its ``test_accuracy``
-    is None unless the last test was at the last step.
+    training, every eighth once a test has come within ``NEAR_TARGET`` of the target, every
+    sixteenth within half of that, and the run ends as soon as the target is reached. A non-finite
+    loss ends the run with the weights from just before it: the last ones that gave a finite loss.
+    A stop request also cuts a test pass short; a stopped run is not tested again, so that stopping
+    is quick, and its ``test_accuracy`` is None unless the last test was at the last step.
     """
     config.validate()
     started = time.perf_counter()
