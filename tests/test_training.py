@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import replace
 
@@ -10,7 +11,16 @@ import torch
 
 from digitdraw.core import training
 from digitdraw.core.models import build_model
-from digitdraw.core.training import DEFAULT_RECIPE, NEAR_TARGET, PYTORCH_EXAMPLE_RECIPE, RECIPES, TrainConfig, train
+from digitdraw.core.training import (
+    DEFAULT_RECIPE,
+    NEAR_TARGET,
+    PRECISE_STATISTICS_IMAGES,
+    PYTORCH_EXAMPLE_RECIPE,
+    RECIPES,
+    TrainConfig,
+    recompute_batch_norm_statistics,
+    train,
+)
 
 # Small enough to take seconds on two busy cores, big enough to learn something.
 TRAIN_IMAGES, TEST_IMAGES = 1536, 500
@@ -141,6 +151,21 @@ def test_the_nearer_a_test_comes_to_the_target_the_sooner_the_next(small):
     assert [e.epoch for e in near][:2] == [0.75, 0.875], "within NEAR_TARGET: an eighth"
     nearer = train(quick(target_accuracy=first + NEAR_TARGET * 0.25), *small).history
     assert [e.epoch for e in nearer][:2] == [0.75, 0.8125], "within half of it: a sixteenth"
+
+
+def test_a_test_of_the_target_takes_batch_norm_statistics_afresh_and_changes_nothing_else(small):
+    aimed = train(quick(target_accuracy=0.999), *small)  # out of reach: the run goes to its end
+    plain = train(quick(), *small)
+    weights = [name for name, _ in aimed.model.named_parameters()]
+    aimed_state, plain_state = aimed.model.state_dict(), plain.model.state_dict()
+    assert all(torch.equal(aimed_state[name], plain_state[name]) for name in weights), "the same training"
+    statistics = [name for name in aimed_state if name.endswith(("running_mean", "running_var"))]
+    assert statistics, "the default network has batch norm"
+    fresh = copy.deepcopy(plain.model)
+    recompute_batch_norm_statistics(fresh, small[0].images[:PRECISE_STATISTICS_IMAGES])
+    fresh_state = fresh.state_dict()
+    assert all(torch.equal(aimed_state[name], fresh_state[name]) for name in statistics), "taken afresh at the last test"
+    assert not all(torch.equal(plain_state[name], fresh_state[name]) for name in statistics), "not the running averages"
 
 
 def test_a_target_reached_mid_epoch_ends_the_run_there(small):

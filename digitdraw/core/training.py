@@ -29,6 +29,8 @@ SCHEDULES = ("onecycle", "step", "constant")
 # A test this close under the target accuracy brings the next one nearer: an eighth epoch on, not a
 # quarter; within half of it, a sixteenth (a test of 10,000 images costs about 18 steps of 128).
 NEAR_TARGET = 0.002
+# Training images whose batch-norm statistics, taken afresh, a test of the target uses (about 0.15 s).
+PRECISE_STATISTICS_IMAGES = 2000
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,33 @@ def evaluate(
     return total_loss / len(split), float((predicted == split.labels).float().mean()), predicted
 
 
+@torch.no_grad()
+def recompute_batch_norm_statistics(model: nn.Module, images: torch.Tensor, batch_size: int = 500) -> None:
+    """Batch norm's running statistics taken afresh from ``images`` (uint8, N x 28 x 28) with the
+    weights as they are now; nothing else changes (dropout stays off, no random numbers are drawn).
+
+    Mid-run, at a high learning rate, the running averages trail the weights by a few hundred
+    steps, and a test of the target partly judges weights that are gone: after 0.75 epoch of the
+    default recipe, seeds 0-4 read 99.15, 99.21, 99.01, 99.10, 99.04 % with fresh statistics
+    against 99.02, 98.95, 98.92, 99.10, 98.83 % with the running ones (README, *Speed*).
+    """
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not norms or not len(images):
+        return
+    was_training, momenta = model.training, [norm.momentum for norm in norms]
+    model.eval()
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None  # a plain average over the batches below
+        norm.train()
+    for start in range(0, len(images), batch_size):
+        with FX_TRACING:
+            model(normalise(images[start : start + batch_size]).contiguous(memory_format=torch.channels_last))
+    for norm, momentum in zip(norms, momenta):
+        norm.momentum = momentum
+    model.train(was_training)
+
+
 def train(
     config: TrainConfig,
     train_data: MnistSplit,
@@ -170,7 +199,10 @@ def train(
 
     With ``target_accuracy`` set, the test also runs every quarter epoch in the second half of
     training, every eighth once a test has come within ``NEAR_TARGET`` of the target, every
-    sixteenth within half of that, and the run ends as soon as the target is reached. A non-finite
+    sixteenth within half of that, and the run ends as soon as the target is reached. Before each
+    test of a target, batch norm's statistics are taken afresh from the first
+    ``PRECISE_STATISTICS_IMAGES`` training images with the weights as they are (the weights
+    themselves and the rest of the run do not change). A non-finite
     loss ends the run with the weights from just before it: the last ones that gave a finite loss.
     A stop request also cuts a test pass short; a stopped run is not tested again, so that stopping
     is quick, and its ``test_accuracy`` is None unless the last test was at the last step.
@@ -206,6 +238,8 @@ def train(
 
     def run_eval() -> bool:
         nonlocal evaluation
+        if config.target_accuracy is not None:
+            recompute_batch_norm_statistics(model, images[:PRECISE_STATISTICS_IMAGES])
         evaluation = evaluate(model, test_data, device, should_stop=should_stop)
         report = EvalReport(step / steps_per_epoch, step, evaluation[0], evaluation[1])
         history.append(report)
