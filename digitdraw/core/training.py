@@ -202,10 +202,12 @@ def train(
     sixteenth within half of that, and the run ends as soon as the target is reached. Before each
     test of a target, batch norm's statistics are taken afresh from the first
     ``PRECISE_STATISTICS_IMAGES`` training images with the weights as they are (the weights
-    themselves and the rest of the run do not change). A non-finite
-    loss ends the run with the weights from just before it: the last ones that gave a finite loss.
-    A stop request also cuts a test pass short; a stopped run is not tested again, so that stopping
-    is quick, and its ``test_accuracy`` is None unless the last test was at the last step.
+    themselves and the rest of the run do not change).
+
+    A non-finite loss ends the run with the weights from just before it: the last ones that gave a
+    finite loss. A stop request also cuts a test pass short; a stopped run is not tested again, so
+    that stopping is quick, and its ``test_accuracy`` is None unless the last test was at the last
+    step.
     """
     config.validate()
     started = time.perf_counter()
