@@ -17,6 +17,7 @@ from digitdraw.core.training import (
     PRECISE_STATISTICS_IMAGES,
     PYTORCH_EXAMPLE_RECIPE,
     RECIPES,
+    TARGET_AVERAGE_DECAY,
     TrainConfig,
     recompute_batch_norm_statistics,
     train,
@@ -53,7 +54,7 @@ def test_recipes_are_named_and_the_example_is_pytorchs():
 
 def test_a_short_run_learns_and_reports(small):
     batches, evaluations = [], []
-    # An unreachable target: the run goes to the end, testing every quarter epoch in the second half.
+    # An unreachable target: the run goes to the end, testing the target in the second half.
     result = train(quick(target_accuracy=0.999), *small, on_batch=batches.append, on_eval=evaluations.append)
     steps = math.ceil(TRAIN_IMAGES / 32)
     assert result.status == "finished"
@@ -108,8 +109,10 @@ def test_a_diverging_loss_stops_with_a_message_and_keeps_finite_weights(small):
     assert all(torch.isfinite(v).all() for v in result.model.state_dict().values() if v.is_floating_point())
 
 
-def test_a_blow_up_mid_run_keeps_the_weights_from_just_before_it(small, monkeypatch):
-    """Train normally, then raise the learning rate: the kept weights are the trained ones of the step before."""
+@pytest.mark.parametrize("target", [None, 0.999])
+def test_a_blow_up_mid_run_keeps_the_weights_from_just_before_it(small, monkeypatch, target):
+    """Train normally, then raise the learning rate: the kept weights are the trained ones of the step
+    before (with a target too, whose moving average may hold the ruined ones)."""
     raise_after = 40
     weights_after_step, optimizers = {}, []
     make_optimizer = training._make_optimizer
@@ -122,7 +125,7 @@ def test_a_blow_up_mid_run_keeps_the_weights_from_just_before_it(small, monkeypa
             for group in optimizers[0].param_groups:
                 group["lr"] = 1e30
 
-    result = train(quick(optimizer="sgd", lr=0.05, schedule="constant"), *small, on_batch=on_batch)
+    result = train(quick(optimizer="sgd", lr=0.05, schedule="constant", target_accuracy=target), *small, on_batch=on_batch)
     steps_per_epoch = math.ceil(TRAIN_IMAGES / 32)
     assert result.status == "diverged"
     blown_at = round(result.epochs * steps_per_epoch) + 1  # the step whose loss was not finite
@@ -145,27 +148,42 @@ def test_reaching_the_target_accuracy_ends_the_run_early(small):
 
 def test_the_nearer_a_test_comes_to_the_target_the_sooner_the_next(small):
     far = train(quick(target_accuracy=0.999), *small).history
-    assert [e.epoch for e in far] == [0.75, 1.0], "far from the target: a quarter epoch apart"
+    assert [e.epoch for e in far] == [0.625, 0.75, 1.0], "the first an eighth past the half; far from it: at the quarters"
     first = far[0].test_accuracy
     near = train(quick(target_accuracy=first + NEAR_TARGET * 0.75), *small).history
-    assert [e.epoch for e in near][:2] == [0.75, 0.875], "within NEAR_TARGET: an eighth"
+    assert [e.epoch for e in near][:2] == [0.625, 0.75], "within NEAR_TARGET: an eighth"
     nearer = train(quick(target_accuracy=first + NEAR_TARGET * 0.25), *small).history
-    assert [e.epoch for e in nearer][:2] == [0.75, 0.8125], "within half of it: a sixteenth"
+    assert [e.epoch for e in nearer][:2] == [0.625, 0.6875], "within half of it: a sixteenth"
 
 
-def test_a_test_of_the_target_takes_batch_norm_statistics_afresh_and_changes_nothing_else(small):
-    aimed = train(quick(target_accuracy=0.999), *small)  # out of reach: the run goes to its end
-    plain = train(quick(), *small)
-    weights = [name for name, _ in aimed.model.named_parameters()]
-    aimed_state, plain_state = aimed.model.state_dict(), plain.model.state_dict()
-    assert all(torch.equal(aimed_state[name], plain_state[name]) for name in weights), "the same training"
-    statistics = [name for name in aimed_state if name.endswith(("running_mean", "running_var"))]
+def test_a_run_with_a_target_trains_the_same_and_ends_with_its_weights_averaged(small):
+    def seeded_model():
+        torch.manual_seed(DEFAULT_RECIPE.seed)
+        return build_model(DEFAULT_RECIPE.arch)
+
+    plain_batches, aimed_batches = [], []
+    model, twin = seeded_model(), seeded_model()
+    average = [p.detach().clone() for p in model.parameters()]
+
+    def follow(report):  # the moving average, worked out by hand from the plain run's weights
+        plain_batches.append(report.loss)
+        for kept, live in zip(average, model.parameters()):
+            kept.mul_(TARGET_AVERAGE_DECAY).add_(live.detach(), alpha=1 - TARGET_AVERAGE_DECAY)
+
+    train(quick(), *small, model=model, on_batch=follow)
+    aimed = train(quick(target_accuracy=0.999), *small, model=twin,  # out of reach: to the end
+                  on_batch=lambda report: aimed_batches.append(report.loss))
+    assert aimed_batches == plain_batches, "the same training, loss for loss"
+    for ended, expected in zip(aimed.model.parameters(), average):
+        torch.testing.assert_close(ended.detach(), expected)
+    assert not all(torch.equal(p, q) for p, q in zip(model.parameters(), aimed.model.parameters())), "not the live weights"
+    state = aimed.model.state_dict()
+    statistics = [name for name in state if name.endswith(("running_mean", "running_var"))]
     assert statistics, "the default network has batch norm"
-    fresh = copy.deepcopy(plain.model)
+    fresh = copy.deepcopy(aimed.model)
     recompute_batch_norm_statistics(fresh, small[0].images[:PRECISE_STATISTICS_IMAGES])
-    fresh_state = fresh.state_dict()
-    assert all(torch.equal(aimed_state[name], fresh_state[name]) for name in statistics), "taken afresh at the last test"
-    assert not all(torch.equal(plain_state[name], fresh_state[name]) for name in statistics), "not the running averages"
+    assert all(torch.equal(state[name], fresh.state_dict()[name]) for name in statistics), "taken afresh for the average"
+    assert aimed.test_accuracy == training.evaluate(aimed.model, small[1], "cpu")[1], "the weights the last test judged"
 
 
 def test_a_target_reached_mid_epoch_ends_the_run_there(small):

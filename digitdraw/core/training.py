@@ -6,6 +6,7 @@ thread or a terminal progress bar can drive it alike.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from dataclasses import dataclass, field, replace
@@ -31,6 +32,8 @@ SCHEDULES = ("onecycle", "step", "constant")
 NEAR_TARGET = 0.002
 # Training images whose batch-norm statistics, taken afresh, a test of the target uses (about 0.15 s).
 PRECISE_STATISTICS_IMAGES = 2000
+# With a target, the tests judge this moving average of the weights (about the last 50 steps').
+TARGET_AVERAGE_DECAY = 0.98
 
 
 @dataclass(frozen=True)
@@ -197,12 +200,13 @@ def train(
 ) -> TrainResult:
     """Train ``config.arch`` on ``train_data``, testing on ``test_data`` after each epoch.
 
-    With ``target_accuracy`` set, the test also runs every quarter epoch in the second half of
-    training, every eighth once a test has come within ``NEAR_TARGET`` of the target, every
-    sixteenth within half of that, and the run ends as soon as the target is reached. Before each
-    test of a target, batch norm's statistics are taken afresh from the first
-    ``PRECISE_STATISTICS_IMAGES`` training images with the weights as they are (the weights
-    themselves and the rest of the run do not change).
+    With ``target_accuracy`` set, the test also runs in the second half of training: first at the
+    first eighth of an epoch past the half, then a quarter epoch on, an eighth once a test has come
+    within ``NEAR_TARGET`` of the target, a sixteenth within half of that; the run ends as soon as
+    the target is reached. Such a run is tested, and ends, with a moving average of its weights
+    (:class:`WeightAverage`), whose batch-norm statistics are taken afresh from the first
+    ``PRECISE_STATISTICS_IMAGES`` training images before each test; the training itself is the
+    same as without a target, step for step.
 
     A non-finite loss ends the run with the weights from just before it: the last ones that gave a
     finite loss. A stop request also cuts a test pass short; a stopped run is not tested again, so
@@ -234,15 +238,16 @@ def train(
     # Steps into an epoch at which a target is checked; the epoch's end is tested anyway.
     marks = {parts: {round(steps_per_epoch * k / parts) for k in range(1, parts)} - {0, steps_per_epoch} for parts in (4, 8, 16)}
     last_good = _LastGoodWeights(model)
+    average = WeightAverage(model, TARGET_AVERAGE_DECAY) if config.target_accuracy is not None else None
     history: list[EvalReport] = []
     status, message, step, samples, compute_s = "finished", "", 0, 0, 0.0
     evaluation: tuple[float, float, torch.Tensor] | None = None
 
-    def run_eval() -> bool:
+    def run_eval(tested: nn.Module = average.model if average else model) -> bool:
         nonlocal evaluation
-        if config.target_accuracy is not None:
-            recompute_batch_norm_statistics(model, images[:PRECISE_STATISTICS_IMAGES])
-        evaluation = evaluate(model, test_data, device, should_stop=should_stop)
+        if tested is not model:
+            recompute_batch_norm_statistics(tested, images[:PRECISE_STATISTICS_IMAGES])
+        evaluation = evaluate(tested, test_data, device, should_stop=should_stop)
         report = EvalReport(step / steps_per_epoch, step, evaluation[0], evaluation[1])
         history.append(report)
         if on_eval:
@@ -252,7 +257,8 @@ def train(
     def target_test_due() -> bool:
         if config.target_accuracy is None or step <= total_steps // 2:
             return False
-        gap = config.target_accuracy - history[-1].test_accuracy if history else math.inf
+        # Not tested yet: as if near, so that the first test comes at the first eighth past the half.
+        gap = config.target_accuracy - history[-1].test_accuracy if history else NEAR_TARGET
         parts = 16 if gap <= NEAR_TARGET / 2 else 8 if gap <= NEAR_TARGET else 4
         return step % steps_per_epoch in marks[parts]
 
@@ -291,6 +297,8 @@ def train(
                 optimizer.step()
                 if scheduler is not None and config.schedule == "onecycle":
                     scheduler.step()
+                if average:
+                    average.update()
                 synchronize(device)
                 step += 1
                 samples += len(batch)
@@ -314,11 +322,13 @@ def train(
 
     if status == "diverged" and step > 0:
         try:
-            run_eval()
+            run_eval(model)  # the last finite weights; the average may hold the ones that overflowed
         except StopRequested:
             evaluation = None
     if status == "stopped" and (not history or history[-1].step != step):
         evaluation = None  # the user asked to stop now: no final test of weights that changed since the last
+    if average and evaluation and status != "diverged":
+        model.load_state_dict(average.model.state_dict())  # the weights the last test judged
     if status == "target_reached":
         message = f"reached {evaluation[1]:.2%} test accuracy after {step / steps_per_epoch:.2f} epochs"
     elif status == "finished":
@@ -344,6 +354,28 @@ def _loss(log_probabilities: torch.Tensor, labels: torch.Tensor, smoothing: floa
     if not smoothing:
         return nll
     return (1 - smoothing) * nll - smoothing * log_probabilities.mean()
+
+
+class WeightAverage:
+    """An exponential moving average of a model's weights, in a copy of the model (``model``).
+
+    Mid-run, at a high learning rate, each step's weights jitter about where the training is
+    heading; their average over the last few dozen steps reads the test set better (after 0.625
+    epoch of the default recipe, seeds 0-3: 98.88, 99.13, 99.02, 98.97 % against 98.84, 98.97,
+    98.91, 98.69 % for the weights themselves, both with fresh batch-norm statistics; README,
+    *Speed*). ``torch.optim.swa_utils.AveragedModel`` does the same at 0.8 ms a step, a thirtieth
+    of a step here; this is its multi-tensor update alone.
+    """
+
+    def __init__(self, model: nn.Module, decay: float):
+        self.model = copy.deepcopy(model)
+        self.decay = decay
+        self._average, self._live = list(self.model.parameters()), list(model.parameters())
+
+    @torch.no_grad()
+    def update(self) -> None:
+        """One step nearer the live weights."""
+        torch._foreach_lerp_(self._average, self._live, 1 - self.decay)
 
 
 class _LastGoodWeights:
