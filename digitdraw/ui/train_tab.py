@@ -128,7 +128,12 @@ class TrainTab(QWidget):
         )
         self.target_check = QCheckBox(self.tr("stop at"), objectName="use_target")
         self.target_spin = QDoubleSpinBox(objectName="target", decimals=1, minimum=50.0, maximum=100.0, value=99.0, suffix=" %")
-        self.target_spin.setToolTip(self.tr("End training as soon as the test accuracy reaches this"))
+        self.target_spin.setToolTip(
+            self.tr(
+                "End training as soon as the test accuracy reaches this.\nFrom halfway on, the tests judge the "
+                "average of the last few dozen steps' weights,\nand that average is the model you get."
+            )
+        )
         self.target_check.toggled.connect(self.target_spin.setEnabled)
         self.target_spin.setEnabled(False)
         target_row = QHBoxLayout()

@@ -1137,8 +1137,12 @@ Right click a point: remove it</source>
         <translation>达到时停止</translation>
     </message>
     <message>
-        <source>End training as soon as the test accuracy reaches this</source>
-        <translation>测试准确率一达到这个值就结束训练</translation>
+        <source>End training as soon as the test accuracy reaches this.
+From halfway on, the tests judge the average of the last few dozen steps&apos; weights,
+and that average is the model you get.</source>
+        <translation>测试准确率一达到这个值就结束训练。
+从训练过半起，测试评判的是最近几十步权重的平均值，
+你得到的模型就是这个平均值。</translation>
     </message>
     <message>
         <source>start from the current model</source>
