@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-FAULTS_WHILE_TRAINING = """
+STEPS = 120
+FAULTS_WHILE_TRAINING = f"""
 import resource, sys
-from dataclasses import replace
 from digitdraw.core import training
 from digitdraw.core.data import load_mnist
 if sys.argv[1] == "default malloc":
@@ -19,9 +19,7 @@ train_data, test_data = load_mnist(sys.argv[2], download=False)
 faults = []
 def count(report):
     faults.append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt)
-# 100 steps, and two tests on 2,000 images in the second half (the target is out of reach)
-config = replace(training.DEFAULT_RECIPE, target_accuracy=0.999)
-training.train(config, train_data.subset(12800), test_data.subset(2000), on_batch=count)
+training.train(training.DEFAULT_RECIPE, train_data.subset({STEPS} * 128), test_data.subset(500), on_batch=count)
 print(faults[-1] - faults[1])  # from the third step on: the heap has grown to a step's size
 """
 
@@ -32,7 +30,8 @@ def test_training_steps_reuse_freed_memory_instead_of_faulting_it_in_again(data_
         command = [sys.executable, "-c", FAULTS_WHILE_TRAINING, setting, str(data_dir)]
         return int(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
-    reused, default = page_faults("reuse freed memory"), page_faults("default malloc")
-    # Measured: about 10,000 page faults in those steps against 70,000 with glibc's default settings.
-    assert default > 30000, "glibc's defaults hand a step's temporaries back to the kernel"
-    assert reused < default / 3
+    # Measured over these 118 steps: 800-1,200 page faults; with glibc's default settings
+    # 110,000-215,000 in five runs of six, and 3,800 in one (its adaptive thresholds settle now
+    # and then), so it is the setting's own count that is checked, with the default's beside it.
+    reused = page_faults("reuse freed memory")
+    assert reused < 40 * STEPS, f"{reused} page faults in {STEPS - 2} steps (glibc's defaults: {page_faults('default malloc')})"
