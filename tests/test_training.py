@@ -167,8 +167,9 @@ def test_a_run_with_a_target_trains_the_same_and_ends_with_its_weights_averaged(
 
     def follow(report):  # the moving average, worked out by hand from the plain run's weights
         plain_batches.append(report.loss)
+        decay = min(TARGET_AVERAGE_DECAY, report.step / (report.step + 9))  # lower early on
         for kept, live in zip(average, model.parameters()):
-            kept.mul_(TARGET_AVERAGE_DECAY).add_(live.detach(), alpha=1 - TARGET_AVERAGE_DECAY)
+            kept.mul_(decay).add_(live.detach(), alpha=1 - decay)
 
     train(quick(), *small, model=model, on_batch=follow)
     aimed = train(quick(target_accuracy=0.999), *small, model=twin,  # out of reach: to the end
@@ -184,6 +185,14 @@ def test_a_run_with_a_target_trains_the_same_and_ends_with_its_weights_averaged(
     recompute_batch_norm_statistics(fresh, small[0].images[:PRECISE_STATISTICS_IMAGES])
     assert all(torch.equal(state[name], fresh.state_dict()[name]) for name in statistics), "taken afresh for the average"
     assert aimed.test_accuracy == training.evaluate(aimed.model, small[1], "cpu")[1], "the weights the last test judged"
+
+
+def test_a_short_run_with_a_target_ends_no_worse_than_without(small):
+    # Eight steps: an average that began at the random starting weights would still be mostly them.
+    few = (small[0].subset(256), small[1])
+    plain, aimed = train(quick(), *few), train(quick(target_accuracy=0.999), *few)
+    assert plain.test_accuracy > 0.3, "eight steps learn something"
+    assert aimed.test_accuracy >= plain.test_accuracy - 0.03
 
 
 def test_a_target_reached_mid_epoch_ends_the_run_there(small):

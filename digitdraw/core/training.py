@@ -370,12 +370,17 @@ class WeightAverage:
     def __init__(self, model: nn.Module, decay: float):
         self.model = copy.deepcopy(model)
         self.decay = decay
+        self.updates = 0
         self._average, self._live = list(self.model.parameters()), list(model.parameters())
 
     @torch.no_grad()
     def update(self) -> None:
-        """One step nearer the live weights."""
-        torch._foreach_lerp_(self._average, self._live, 1 - self.decay)
+        """One step nearer the live weights. Early on the decay is lower, (1 + n) / (10 + n) after n
+        updates (as in ``tf.train.ExponentialMovingAverage``), so that a short run's average is not
+        mostly its random starting weights."""
+        decay = min(self.decay, (1 + self.updates) / (10 + self.updates))
+        self.updates += 1
+        torch._foreach_lerp_(self._average, self._live, 1 - decay)
 
 
 class _LastGoodWeights:
