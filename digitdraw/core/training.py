@@ -32,7 +32,7 @@ SCHEDULES = ("onecycle", "step", "constant")
 NEAR_TARGET = 0.002
 # Training images whose batch-norm statistics, taken afresh, a test of the target uses (about 0.15 s).
 PRECISE_STATISTICS_IMAGES = 2000
-# With a target, the tests judge this moving average of the weights (about the last 50 steps').
+# With a target, the tests judge this moving average of the weights (about the last 50 steps'; fewer early on).
 TARGET_AVERAGE_DECAY = 0.98
 
 
