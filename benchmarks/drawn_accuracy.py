@@ -45,7 +45,7 @@ def on_canvas(drawings_list, size: int = 420):
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
-    from digitdraw.ui.canvas import Canvas
+    from digitdraw.ui.draw.canvas import Canvas
 
     app = QApplication.instance() or QApplication([])
     canvas = Canvas()

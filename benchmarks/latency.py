@@ -81,7 +81,7 @@ def measure_draw_tab(strokes_list, pace_s: float = 0.01) -> None:
     from PySide6.QtWidgets import QApplication
 
     from digitdraw.ui.app import configure_application
-    from digitdraw.ui.draw_tab import DrawTab
+    from digitdraw.ui.draw.tab import DrawTab
 
     app = QApplication.instance() or QApplication([])
     configure_application(app)

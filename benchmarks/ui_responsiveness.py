@@ -60,7 +60,7 @@ def in_the_tab(data_dir: Path, args) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from digitdraw.ui.app import configure_application, import_in_background
-    from digitdraw.ui.train_tab import TrainTab
+    from digitdraw.ui.train.tab import TrainTab
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)

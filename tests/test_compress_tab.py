@@ -8,8 +8,8 @@ import pytest
 
 from digitdraw.core.checkpoints import load_checkpoint
 from digitdraw.core.inference import Classifier
-from digitdraw.ui.compress_tab import CompressTab
-from digitdraw.ui.draw_tab import DrawTab
+from digitdraw.ui.compress.tab import CompressTab
+from digitdraw.ui.draw.tab import DrawTab
 
 from digit_strokes import clear_drawing
 from test_draw_tab import draw, shown_digit

@@ -10,7 +10,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from digitdraw.core.inference import Classifier, Prediction
-from digitdraw.ui.draw_tab import DrawTab
+from digitdraw.ui.draw.tab import DrawTab
 
 from digit_strokes import clear_drawing
 
@@ -120,7 +120,7 @@ FAKE_DEVICES = ["cpu", "cpu:0"]  # a second device torch can really use, on any 
 @pytest.fixture
 def two_devices(monkeypatch):
     """Pretend the machine has a second device, so that switching really switches."""
-    for module in ("digitdraw.ui.draw_tab", "digitdraw.core.inference"):
+    for module in ("digitdraw.ui.draw.tab", "digitdraw.core.inference"):
         monkeypatch.setattr(f"{module}.available_devices", lambda: list(FAKE_DEVICES))
     return FAKE_DEVICES
 
@@ -147,7 +147,7 @@ def test_the_remembered_device_is_used_if_it_exists(two_devices, shown_tab, reme
 
 def test_a_device_that_fails_gives_a_message_and_the_selector_goes_back(monkeypatch, shown_tab):
     devices = ["cpu", "cpu:0", "xpu:7"]  # the last is listed but torch cannot use it here
-    for module in ("digitdraw.ui.draw_tab", "digitdraw.core.inference"):
+    for module in ("digitdraw.ui.draw.tab", "digitdraw.core.inference"):
         monkeypatch.setattr(f"{module}.available_devices", lambda: list(devices))
     tab = shown_tab(DrawTab(), 900, 600)
     tab.device_selector.setCurrentIndex(1)

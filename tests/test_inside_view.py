@@ -8,7 +8,7 @@ from PySide6.QtCore import QPoint, QSettings, Qt
 from digitdraw.core.checkpoints import Checkpoint
 from digitdraw.core.inference import Classifier
 from digitdraw.core.models import build_model
-from digitdraw.ui.draw_tab import DrawTab
+from digitdraw.ui.draw.tab import DrawTab
 
 from digit_strokes import clear_drawing
 from test_draw_tab import draw

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QMessageBox
 from digitdraw.core.checkpoints import load_checkpoint, save_checkpoint
 from digitdraw.core.inference import default_model_path
 from digitdraw.core.personal import FineTuneSettings, PersonalSet, personal_model_path
-from digitdraw.ui.draw_tab import DrawTab
+from digitdraw.ui.draw.tab import DrawTab
 from digitdraw.ui.main_window import MainWindow
-from digitdraw.ui.personal_panel import PersonalSetDialog
+from digitdraw.ui.draw.personal_panel import PersonalSetDialog
 
 from digit_strokes import clear_drawing
 from test_draw_tab import draw

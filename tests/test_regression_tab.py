@@ -10,7 +10,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from digitdraw.core.regression import closed_form_line, random_points
-from digitdraw.ui.regression_tab import RegressionTab
+from digitdraw.ui.regression.tab import RegressionTab
 
 
 @pytest.fixture

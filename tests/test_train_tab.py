@@ -14,8 +14,8 @@ from digitdraw.core.checkpoints import Checkpoint, load_checkpoint, save_checkpo
 from digitdraw.core.inference import Classifier
 from digitdraw.core.models import DEFAULT_ARCH, build_model
 from digitdraw.core.training import BatchReport, TrainConfig
-from digitdraw.ui.train_tab import TrainTab
-from digitdraw.ui.train_worker import TrainWorker
+from digitdraw.ui.train.tab import TrainTab
+from digitdraw.ui.train.worker import TrainWorker
 
 TEST_IMAGES = 200
 RUN_TIMEOUT_MS = 60_000
@@ -139,7 +139,7 @@ def watched(monkeypatch):
     is set when a test pass begins. With ``watched.hold_test`` set, that first test batch waits
     until ``watched.release`` is set, so a test can act *during* a test pass on any machine.
     """
-    import digitdraw.ui.train_worker as train_worker
+    import digitdraw.ui.train.worker as train_worker
 
     state = SimpleNamespace(batches=[], test_batches=[], testing=threading.Event(), release=threading.Event(),
                             hold_test=False)
@@ -343,7 +343,7 @@ def test_settings_cannot_take_invalid_values_and_recipes_fill_them(qtbot, data_d
 
 
 def test_the_worker_sends_at_most_about_five_loss_reports_a_second(qtbot, monkeypatch):
-    import digitdraw.ui.train_worker as train_worker
+    import digitdraw.ui.train.worker as train_worker
 
     clock = [1000.0]
     monkeypatch.setattr(train_worker.time, "perf_counter", lambda: clock[0])

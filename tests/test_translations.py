@@ -45,7 +45,7 @@ from digitdraw.ui.language import (
     remove_translators,
     system_language,
 )
-from digitdraw.ui.train_worker import Outcome
+from digitdraw.ui.train.worker import Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = {
@@ -254,7 +254,7 @@ def test_the_translations_ship_in_the_package():
 
 
 def test_core_messages_shown_in_the_window_are_translated(speak, qtbot):
-    from digitdraw.ui.regression_tab import RegressionTab
+    from digitdraw.ui.regression.tab import RegressionTab
 
     speak("zh_CN")
     tab = RegressionTab()

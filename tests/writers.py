@@ -86,7 +86,7 @@ def save_as_pictures(drawings: list[Drawing], folder, size: int = 280) -> list:
 
     from PySide6.QtCore import QPointF
 
-    from digitdraw.ui.canvas import Canvas
+    from digitdraw.ui.draw.canvas import Canvas
 
     canvas = Canvas()
     canvas.resize(size, size)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, QSize
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from .draw_tab import DrawTab
+from .draw.tab import DrawTab
 from .language import (
     LANGUAGES,
     choose_language,
@@ -70,19 +70,19 @@ class MainWindow(QMainWindow):
         return [self.draw_tab, *self._built.values()]
 
     def _build_train_tab(self) -> QWidget:
-        from .train_tab import TrainTab
+        from .train.tab import TrainTab
 
         tab = TrainTab(data_dir=self._data_dir)
         tab.model_ready.connect(self._use_trained_model)
         return tab
 
     def _build_regression_tab(self) -> QWidget:
-        from .regression_tab import RegressionTab
+        from .regression.tab import RegressionTab
 
         return RegressionTab()
 
     def _build_compress_tab(self) -> QWidget:
-        from .compress_tab import CompressTab
+        from .compress.tab import CompressTab
 
         tab = CompressTab(data_dir=self._data_dir, current_model=lambda: self.draw_tab.classifier)
         tab.use_model.connect(self._use_trained_model)

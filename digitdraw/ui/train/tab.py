@@ -1,6 +1,6 @@
 """The Train tab: pick a network and recipe, train it on MNIST, watch it learn, then use it.
 
-Training runs in a :class:`~digitdraw.ui.train_worker.TrainWorker` on its own ``QThread``; this
+Training runs in a :class:`~digitdraw.ui.train.worker.TrainWorker` on its own ``QThread``; this
 widget only reacts to the worker's signals, so the window stays responsive throughout.
 """
 
@@ -31,15 +31,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
-from ..core.devices import available_devices
-from ..core.inference import Classifier
-from ..core.models import architectures
-from ..core.training import OPTIMIZERS, RECIPES, SCHEDULES, TrainConfig
-from .inside_view import mosaic_image, rgb_qimage
-from .language import device_label, error_text
-from .train_worker import Outcome, Progress, TrainWorker, end_run
-from .training_views import AccuracyPlot, ConfusionMatrixView, LossPlot, MistakesGallery
+from ...core.checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
+from ...core.devices import available_devices
+from ...core.inference import Classifier
+from ...core.models import architectures
+from ...core.training import OPTIMIZERS, RECIPES, SCHEDULES, TrainConfig
+from ..draw.inside_view import mosaic_image, rgb_qimage
+from ..language import device_label, error_text
+from .worker import Outcome, Progress, TrainWorker, end_run
+from .views import AccuracyPlot, ConfusionMatrixView, LossPlot, MistakesGallery
 
 FULL_TRAIN_SET = 60_000
 FILTERS_WIDTH = 120  # the first layer's filters, live while training

@@ -8,7 +8,6 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGraphicsItem,
     QHeaderView,
     QListView,
     QListWidget,
@@ -17,25 +16,9 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
+from ..plots import AXIS_FONT, light_plot
+
 EMA_WEIGHT = 0.05  # weight of each new loss in the smoothed line
-AXIS_FONT = QFont()
-AXIS_FONT.setPointSize(10)
-
-
-def light_plot(plot: pg.PlotWidget) -> None:
-    """Dark ink on white, the one look of every plot in the app."""
-    plot.setBackground("w")
-    item = plot.getPlotItem()
-    for name in ("left", "bottom"):
-        axis = item.getAxis(name)
-        axis.setPen(pg.mkPen("#444"))
-        axis.setTextPen(pg.mkPen("#222"))
-        axis.setTickFont(AXIS_FONT)
-        # An axis draws its grid across the whole plot, text and faint lines, every time a curve
-        # changes: 8-12 ms a repaint of the loss plot. Kept as a picture, that is a copy (~1 ms),
-        # redrawn only when the axis itself changes (its range, the plot's size).
-        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-    item.showGrid(x=True, y=True, alpha=0.25)
 
 
 def _style_plot(plot: pg.PlotWidget, title: str, left: str, bottom: str) -> None:

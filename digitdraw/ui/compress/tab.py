@@ -31,13 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import compression
-from ..core.checkpoints import Checkpoint, save_checkpoint
-from ..core.export import ExportError, export
-from ..core.inference import Classifier
-from ..core.training import TrainConfig
-from .app import set_up_worker_thread
-from .train_worker import TrainWorker, cached_mnist, end_run
+from ...core import compression
+from ...core.checkpoints import Checkpoint, save_checkpoint
+from ...core.export import ExportError, export
+from ...core.inference import Classifier
+from ...core.training import TrainConfig
+from ..app import set_up_worker_thread
+from ..train.worker import TrainWorker, cached_mnist, end_run
 
 EXPORT_CHECK_DIGITS = 1000
 DRAG_SUBSET = 1000  # test digits measured while the slider is being dragged; all 10,000 when it rests

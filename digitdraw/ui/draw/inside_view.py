@@ -17,11 +17,11 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signa
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ..core.anatomy import Block, feature_maps, layers
-from ..core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attribute
-from ..core.heatmap import inferno_table, on_paper
-from ..core.inference import Classifier
-from .language import error_text
+from ...core.anatomy import Block, feature_maps, layers
+from ...core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attribute
+from ...core.heatmap import inferno_table, on_paper
+from ...core.inference import Classifier
+from ..language import error_text
 
 GRID_HEIGHT = 120  # each block's mosaic of maps is scaled to this height
 DETAIL_SIZE = 120  # the enlarged map and its filter

@@ -34,14 +34,14 @@ import numpy as np
 import torch
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ..core.checkpoints import Checkpoint
-from ..core.data import DataMissingError, MnistSplit, load_mnist, resolve_data_dir
-from ..core.anatomy import first_filters
-from ..core.memory import reuse_freed_memory
-from ..core.models import build_model
-from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
-from .app import hand_over_the_gil_often, set_up_worker_thread
-from .language import error_text
+from ...core.checkpoints import Checkpoint
+from ...core.data import DataMissingError, MnistSplit, load_mnist, resolve_data_dir
+from ...core.anatomy import first_filters
+from ...core.memory import reuse_freed_memory
+from ...core.models import build_model
+from ...core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
+from ..app import hand_over_the_gil_often, set_up_worker_thread
+from ..language import error_text
 
 EMIT_INTERVAL_S = 0.2  # at most 5 progress signals a second: each costs the window ~4.5 ms (README, *Speed*)
 GALLERY_SIZE = 64  # misclassified test digits sent back for the gallery

@@ -32,13 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.checkpoints import CheckpointError, save_checkpoint
-from ..core.inference import Classifier
-from ..core.personal import MIN_SAMPLES, FineTuneResult, FineTuneSettings, PersonalSet, fine_tune, personal_model_path
-from ..core.training import TrainConfig
+from ...core.checkpoints import CheckpointError, save_checkpoint
+from ...core.inference import Classifier
+from ...core.personal import MIN_SAMPLES, FineTuneResult, FineTuneSettings, PersonalSet, fine_tune, personal_model_path
+from ...core.training import TrainConfig
 from .canvas import Canvas
-from .language import error_text
-from .train_worker import Progress, TrainWorker, end_run
+from ..language import error_text
+from ..train.worker import Progress, TrainWorker, end_run
 
 THUMBNAIL_SIZE = 72
 

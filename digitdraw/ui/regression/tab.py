@@ -9,9 +9,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
-from ..core.regression import RegressionFit, RegressionInputError, closed_form_line, line_loss_surface, random_points
-from .language import error_text
-from .training_views import light_plot
+from ...core.regression import RegressionFit, RegressionInputError, closed_form_line, line_loss_surface, random_points
+from ..language import error_text
+from ..plots import light_plot
 
 STEPS_PER_TICK = 5
 FRAMES_PER_TICK = 2  # redraw every other screen frame: smooth enough, half the painting

@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.checkpoints import CheckpointError
-from ..core.devices import available_devices
-from ..core.heatmap import attribution_rgba, on_paper
-from ..core.imageio import ImageReadError, read_image
-from ..core.inference import Classifier, Prediction
-from ..core.preprocess import BOX, PEN_RADIUS, image_to_image, strokes_to_image
+from ...core.checkpoints import CheckpointError
+from ...core.devices import available_devices
+from ...core.heatmap import attribution_rgba, on_paper
+from ...core.imageio import ImageReadError, read_image
+from ...core.inference import Classifier, Prediction
+from ...core.preprocess import BOX, PEN_RADIUS, image_to_image, strokes_to_image
 from .canvas import Canvas
 from .inside_view import InsideView
-from .language import device_label, error_text
+from ..language import device_label, error_text
 from .personal_panel import PersonalPanel
 from .probability_chart import ProbabilityChart
 

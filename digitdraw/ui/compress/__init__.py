@@ -1,0 +1,1 @@
+"""The Compress tab: pruning, int8, the comparison table and export."""

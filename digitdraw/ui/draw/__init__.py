@@ -1,0 +1,1 @@
+"""The Draw tab: the canvas, the probability chart, the inside view and the personal set."""

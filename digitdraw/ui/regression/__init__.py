@@ -1,0 +1,1 @@
+"""The Regression tab: points, gradient descent on MSE, the loss surface."""
