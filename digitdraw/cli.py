@@ -105,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_compress_parser(commands)
     _add_learn_parser(commands)
     _add_explain_parser(commands)
+    _add_autograd_parser(commands)
     return parser
 
 
@@ -447,3 +448,67 @@ def _run_explain(args) -> int:
                 target=target)
             print(line + saved)
     return 1 if failures else 0
+
+
+def _add_autograd_parser(commands) -> None:
+    autograd = commands.add_parser(
+        "autograd", help=_("evaluate an expression with autograd: its value, gradients and graph"))
+    source = autograd.add_mutually_exclusive_group(required=True)
+    source.add_argument("--expr", help=_("expression, e.g. \"(w*x + b - y)**2\" (lines: a = ...; the last is the result)"))
+    source.add_argument("--regression", choices=["line", "polynomial", "network"],
+                        help=_("the Regression tab's loss for this model, with its starting parameters"))
+    autograd.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                          help=_("a variable's value: a number or a JSON list such as [1,2,3] (repeatable)"))
+    autograd.add_argument("--points", metavar="FILE.csv", help=_("x,y rows for --regression"))
+    autograd.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    autograd.set_defaults(run=_run_autograd)
+
+
+def _run_autograd(args) -> int:
+    from .core.autograd_graph import AutogradSession, read_points_csv, regression_preset, session_for
+    from .core.expressions import ExpressionError, parse_value
+    from .core.regression import RegressionFit, RegressionInputError
+
+    def refuse(message: str) -> int:
+        print(f"digitdraw autograd: {message}", file=sys.stderr)
+        return 2
+
+    try:
+        if args.regression:
+            if not args.points:
+                return refuse(_("--regression needs --points FILE.csv"))
+            if args.set:
+                return refuse(_("--set is for --expr only"))
+            fit = RegressionFit(args.regression, seed=0)
+            fit.set_points(*read_points_csv(args.points))
+            session = session_for(regression_preset(fit))
+        else:
+            if args.points:
+                return refuse(_("--points is for --regression only"))
+            session = AutogradSession()
+            for assignment in args.set:
+                name, sep, value = assignment.partition("=")
+                if not sep or not name.strip().isidentifier():
+                    return refuse(_("--set takes NAME=VALUE, not {text}").format(text=assignment[:40]))
+                session.set_value(name.strip(), parse_value(value))
+            program_names = session.set_expression(args.expr)
+            if program_names:
+                return refuse(_("no value for {names}: add --set NAME=VALUE").format(names=", ".join(program_names)))
+        graph = session.forward()
+        if graph.evaluation.result.numel() == 1 and graph.evaluation.result.grad_fn is not None:
+            graph = session.backward()
+    except (ExpressionError, RegressionInputError) as exc:
+        return refuse(_error_text(exc))
+    if args.json:
+        print(json.dumps(graph.to_json(), allow_nan=True))
+        return 0
+    from .core.expressions import format_value
+
+    print(_("value: {value}").format(value=format_value(graph.evaluation.result, digits=6, items=8)))
+    for name, tensor in graph.evaluation.variables.items():
+        if tensor.requires_grad:
+            print(_("grad {name}: {value}").format(name=name, value=format_value(tensor.grad, digits=6, items=8)))
+    print(_("graph (result first, inputs indented below):"))
+    print(graph.to_text())
+    return 0
+
