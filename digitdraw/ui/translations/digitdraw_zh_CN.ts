@@ -32,8 +32,40 @@
         <translation>x 和 y 的个数必须相同（{x} 对 {y}）。</translation>
     </message>
     <message>
+        <source>Type an expression, for example (w*x + b - y)**2.</source>
+        <translation>请输入一个表达式，例如 (w*x + b - y)**2。</translation>
+    </message>
+    <message>
+        <source>Nothing to differentiate: no variable the result depends on has requires_grad.</source>
+        <translation>没有可求导的对象：结果所依赖的变量都没有设置 requires_grad。</translation>
+    </message>
+    <message>
+        <source>backward() needs a single number; end the expression with .sum() or .mean().</source>
+        <translation>backward() 需要结果是单个数；请在表达式末尾加上 .sum() 或 .mean()。</translation>
+    </message>
+    <message>
+        <source>The learning rate must be a positive number.</source>
+        <translation>学习率必须是正数。</translation>
+    </message>
+    <message>
+        <source>No gradients yet: press Backward before Step.</source>
+        <translation>还没有梯度：请先按“反向”，再按“更新”。</translation>
+    </message>
+    <message>
         <source>Add at least two points before fitting.</source>
         <translation>拟合前请至少添加两个点。</translation>
+    </message>
+    <message>
+        <source>Line {line} of {path} is not an x,y pair of numbers.</source>
+        <translation>{path} 的第 {line} 行不是一对 x,y 数值。</translation>
+    </message>
+    <message>
+        <source>{path} has more than 10,000 points.</source>
+        <translation>{path} 中的点超过 10,000 个。</translation>
+    </message>
+    <message>
+        <source>Cannot read {path}: {reason}</source>
+        <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
         <source>Every coordinate must be a finite number (no NaN or infinity).</source>
@@ -158,6 +190,98 @@
     <message>
         <source>{path}: not a digitdraw checkpoint, and as a bare state_dict it matches no known network; the closest, {closest!r}, differs: {shown}</source>
         <translation>{path}：不是 digitdraw 的检查点；作为单纯的 state_dict，它也不匹配任何已知网络；最接近的 {closest!r} 有这些不同：{shown}</translation>
+    </message>
+    <message>
+        <source>Not allowed in an expression: {what}</source>
+        <translation>表达式中不允许：{what}</translation>
+    </message>
+    <message>
+        <source>The expression is too long: at most {limit} characters.</source>
+        <translation>表达式太长：最多 {limit} 个字符。</translation>
+    </message>
+    <message>
+        <source>This is not a valid expression{where}: check brackets and operators.</source>
+        <translation>这不是有效的表达式{where}：请检查括号和运算符。</translation>
+    </message>
+    <message>
+        <source>This is not a valid expression: check brackets and operators.</source>
+        <translation>这不是有效的表达式：请检查括号和运算符。</translation>
+    </message>
+    <message>
+        <source>The expression is too long: at most {limit} parts.</source>
+        <translation>表达式太长：最多 {limit} 个组成部分。</translation>
+    </message>
+    <message>
+        <source>Only the last line may be a bare expression; name the others: a = …</source>
+        <translation>只有最后一行可以是单独的表达式；其他行请命名：a = …</translation>
+    </message>
+    <message>
+        <source>The number {number} is too large.</source>
+        <translation>数 {number} 太大了。</translation>
+    </message>
+    <message>
+        <source>{name} has no value: give it one.</source>
+        <translation>{name} 还没有值：请给它一个值。</translation>
+    </message>
+    <message>
+        <source>Division by zero in {text}.</source>
+        <translation>{text} 中出现了除以零。</translation>
+    </message>
+    <message>
+        <source>The number {text} is too large.</source>
+        <translation>数 {text} 太大了。</translation>
+    </message>
+    <message>
+        <source>Powers above {limit} are not allowed: {text}</source>
+        <translation>不允许超过 {limit} 次的幂：{text}</translation>
+    </message>
+    <message>
+        <source>@ multiplies vectors and matrices, not single numbers: {text}</source>
+        <translation>@ 用于向量和矩阵相乘，不能用于单个数：{text}</translation>
+    </message>
+    <message>
+        <source>The shapes {shapes} do not fit together in {text}.</source>
+        <translation>在 {text} 中，形状 {shapes} 无法匹配。</translation>
+    </message>
+    <message>
+        <source>The condition {text} must be a single number, not {shape} values.</source>
+        <translation>条件 {text} 必须是单个数，而不是 {shape} 个值。</translation>
+    </message>
+    <message>
+        <source>An empty list [] has no values.</source>
+        <translation>空列表 [] 中没有值。</translation>
+    </message>
+    <message>
+        <source>The rows of {text} differ in length.</source>
+        <translation>{text} 的各行长度不同。</translation>
+    </message>
+    <message>
+        <source>Lists nest at most four deep: {text}</source>
+        <translation>列表最多嵌套四层：{text}</translation>
+    </message>
+    <message>
+        <source>{name}() takes {expected} arguments, not {count}.</source>
+        <translation>{name}() 需要 {expected} 个参数，而不是 {count} 个。</translation>
+    </message>
+    <message>
+        <source>{text} would hold {count} numbers; the limit is {limit}.</source>
+        <translation>{text} 将包含 {count} 个数；上限是 {limit}。</translation>
+    </message>
+    <message>
+        <source>A value may hold at most {limit} numbers.</source>
+        <translation>一个值最多包含 {limit} 个数。</translation>
+    </message>
+    <message>
+        <source>{text} is not a number or a list of numbers such as [1, 2, 3].</source>
+        <translation>{text} 不是数，也不是像 [1, 2, 3] 这样的数列表。</translation>
+    </message>
+    <message>
+        <source>Values must be finite numbers: {text}</source>
+        <translation>值必须是有限的数：{text}</translation>
+    </message>
+    <message>
+        <source>A value is a number, a vector or a matrix: lists nest at most two deep.</source>
+        <translation>值可以是数、向量或矩阵：列表最多嵌套两层。</translation>
     </message>
 </context>
 <context>
