@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -311,20 +312,31 @@ class _Evaluator:
             if not (isinstance(left, torch.Tensor) and isinstance(right, torch.Tensor)) or left.dim() == 0 or right.dim() == 0:
                 raise ExpressionError(translatable("@ multiplies vectors and matrices, not single numbers: {text}"),
                                       text=self.source(node)[:40])
-            shape = self._meta_shape(node, torch.matmul, left, right)
+            shape = self._result_shape(node, "@", left, right)
         else:
             try:
-                shape = torch.broadcast_shapes(*(_shape(value) for value in (left, right)))
-            except RuntimeError:
+                shape = np.broadcast_shapes(*(_shape(value) for value in (left, right)))
+            except ValueError:
                 raise self._shapes_error(node, left, right) from None
         _check_size(shape, self.source(node))
 
-    def _meta_shape(self, node: ast.AST, function: Callable, *values) -> torch.Size:
-        """The shape ``function`` would give, worked out on meta tensors (no memory, no arithmetic)."""
-        metas = [torch.empty(value.shape, device="meta") if isinstance(value, torch.Tensor) else value for value in values]
+    def _result_shape(self, node: ast.AST, name: str, *values) -> tuple[int, ...]:
+        """The shape ``name`` would give, from the operands' shapes alone (nothing is computed)."""
+        shapes = [_shape(value) for value in values]
         try:
-            return function(*metas).shape
-        except (RuntimeError, ValueError, TypeError):
+            if name in ("matmul", "@"):
+                return _matmul_shape(*shapes)
+            if name == "linear":
+                weight = shapes[1]
+                if len(weight) != 2 or not shapes[0] or shapes[0][-1] != weight[1]:
+                    raise ValueError
+                if len(shapes) == 3:
+                    np.broadcast_shapes(shapes[2], (weight[0],))
+                return (*shapes[0][:-1], weight[0])
+            if name == "mse_loss":
+                return ()
+            return shapes[0]
+        except (ValueError, RuntimeError):
             raise self._shapes_error(node, *values) from None
 
     def _shapes_error(self, node: ast.AST, *values) -> ExpressionError:
@@ -336,9 +348,9 @@ class _Evaluator:
         left, left_text = self.visit(node.left)
         right, right_text = self.visit(node.comparators[0])
         try:
-            _check_size(torch.broadcast_shapes(_shape(left), _shape(right)), self.source(node))
+            _check_size(np.broadcast_shapes(_shape(left), _shape(right)), self.source(node))
             result = _COMPARISONS[type(node.ops[0])](left, right)
-        except RuntimeError:
+        except (ValueError, RuntimeError):
             raise self._shapes_error(node, left, right) from None
         return result, self.source(node)
 
@@ -396,7 +408,7 @@ class _Evaluator:
             raise self._shapes_error(node, *arguments)
         if name in ("matmul", "linear") and any(value.dim() == 0 for value in arguments[:2]):
             raise self._shapes_error(node, *arguments)
-        _check_size(self._meta_shape(node, function, *arguments), self.source(node))
+        _check_size(self._result_shape(node, name, *arguments), self.source(node))
         try:
             result = function(*arguments)
         except (RuntimeError, ValueError):
@@ -407,6 +419,23 @@ class _Evaluator:
 
 def _shape(value) -> tuple[int, ...]:
     return tuple(value.shape) if isinstance(value, torch.Tensor) else ()
+
+
+def _matmul_shape(left: tuple[int, ...], right: tuple[int, ...]) -> tuple[int, ...]:
+    """torch.matmul's result shape (ValueError when the inner sizes differ)."""
+    if not left or not right:
+        raise ValueError
+    a = (1, *left) if len(left) == 1 else left
+    b = (*right, 1) if len(right) == 1 else right
+    if a[-1] != b[-2]:
+        raise ValueError
+    batch = tuple(np.broadcast_shapes(a[:-2], b[:-2]))
+    shape = (*batch, a[-2], b[-1])
+    if len(left) == 1:
+        shape = shape[:-2] + shape[-1:]
+    if len(right) == 1:
+        shape = shape[:-1]
+    return shape
 
 
 def _check_size(shape, text: str) -> None:

@@ -23,7 +23,8 @@ APPLICATION = "digitdraw"
 # library among others) stuttered the window by 25-50 ms however it was imported, and only a few
 # actions need it (torch.optim's Adadelta of PyTorch's example recipe, int8 quantization, ONNX
 # export), each in a worker thread; training's and the Regression tab's optimizers are digitdraw's own.
-SLOW_IMPORTS = ("digitdraw.ui.train.tab", "digitdraw.ui.regression.tab", "digitdraw.ui.compress.tab", "captum.attr")
+SLOW_IMPORTS = ("digitdraw.ui.train.tab", "digitdraw.ui.regression.tab", "digitdraw.ui.compress.tab",
+                "digitdraw.ui.autograd.tab", "captum.attr")
 BACKGROUND_IMPORTS_AFTER_MS = 1000  # the first strokes are answered with the processor to themselves
 SWITCH_INTERVAL_S = 0.001  # how long one thread may keep the GIL while another waits for it
 WORKER_NICENESS = 5  # how much nicer (lower in priority) a worker thread is than the window's

@@ -1,4 +1,4 @@
-"""The main window: Draw, Train, Regression and Compress tabs under one menu bar."""
+"""The main window: Draw, Train, Regression, Compress and Autograd tabs under one menu bar."""
 
 from __future__ import annotations
 
@@ -39,8 +39,10 @@ class MainWindow(QMainWindow):
         self._built: dict[str, QWidget] = {}
         self._builders: dict[str, Callable[[], QWidget]] = {
             "train": self._build_train_tab, "regression": self._build_regression_tab, "compress": self._build_compress_tab,
+            "autograd": self._build_autograd_tab,
         }
-        for name, title in (("train", self.tr("Train")), ("regression", self.tr("Regression")), ("compress", self.tr("Compress"))):
+        for name, title in (("train", self.tr("Train")), ("regression", self.tr("Regression")), ("compress", self.tr("Compress")),
+                            ("autograd", self.tr("Autograd"))):
             self._placeholders[name] = QWidget()
             self.tabs.addTab(self._placeholders[name], title)
         self.tabs.currentChanged.connect(self._tab_shown)
@@ -65,6 +67,11 @@ class MainWindow(QMainWindow):
         """The Compress tab, built on first use."""
         return self._tab("compress")
 
+    @property
+    def autograd_tab(self):
+        """The Autograd tab, built on first use."""
+        return self._tab("autograd")
+
     def built_tabs(self) -> list[QWidget]:
         """The tabs built so far, the Draw tab first."""
         return [self.draw_tab, *self._built.values()]
@@ -79,7 +86,19 @@ class MainWindow(QMainWindow):
     def _build_regression_tab(self) -> QWidget:
         from .regression.tab import RegressionTab
 
-        return RegressionTab()
+        tab = RegressionTab()
+        tab.graph_requested.connect(self._show_regression_graph)
+        return tab
+
+    def _build_autograd_tab(self) -> QWidget:
+        from .autograd.tab import AutogradTab
+
+        return AutogradTab(regression_fit=lambda: self.regression_tab.fit)
+
+    def _show_regression_graph(self) -> None:
+        """The Autograd tab on the Regression tab's loss."""
+        self.autograd_tab.show_regression(self.regression_tab.fit)
+        self.tabs.setCurrentWidget(self.autograd_tab)
 
     def _build_compress_tab(self) -> QWidget:
         from .compress.tab import CompressTab

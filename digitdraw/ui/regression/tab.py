@@ -76,6 +76,8 @@ class PointEditingViewBox(pg.ViewBox):
 class RegressionTab(QWidget):
     """Points on a plot, a model fitted to them step by step, its loss curve and loss surface."""
 
+    graph_requested = Signal()  # "Show the graph": the window opens the Autograd tab on this loss
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.fit = RegressionFit(seed=None)
@@ -199,6 +201,10 @@ class RegressionTab(QWidget):
         for button in (self.fit_button, self.pause_button, step, reset):
             buttons.addWidget(button)
         form.addRow(buttons)
+        graph_button = QPushButton(self.tr("Show the graph"), objectName="showGraphButton")
+        graph_button.setToolTip(self.tr("Open the Autograd tab on this loss: the graph PyTorch records for one step"))
+        graph_button.clicked.connect(self.graph_requested)
+        form.addRow(graph_button)
 
         self.slope_label = QLabel(objectName="slopeLabel")
         self.intercept_label = QLabel(objectName="interceptLabel")
