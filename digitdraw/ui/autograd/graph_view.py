@@ -9,12 +9,14 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QGraphicsScene, QG
 from ...core.autograd_graph import Graph
 from ...core.expressions import format_value
 
-BOX_WIDTH = 176
-COLUMN_GAP = 54
-ROW_GAP = 18
-LINE_HEIGHT = 17
+BOX_WIDTH = 184
+COLUMN_GAP = 40
+ROW_GAP = 16
+LINE_HEIGHT = 19
 PADDING = 6
+FONT_SCALE = 1.15  # the boxes' text a little larger than the window's: the graph is often drawn scaled down
 MIN_SCALE = 0.8  # below this the text is too small: scroll instead
+MAX_SCALE = 1.3  # a small graph on a big screen grows a little, not to poster size
 COLOURS = {
     "leaf": QColor("#e8f1fb"), "data": QColor("#eeeeee"), "op": QColor("#ffffff"), "group": QColor("#f3ecfa"),
     "forward": QColor("#fff2b3"), "backward": QColor("#ffd9d2"), "selected": QColor("#1e6ed2"),
@@ -53,9 +55,11 @@ class NodeItem(QGraphicsObject):
         painter.setBrush(QBrush(fill))
         painter.drawRoundedRect(rect, 9 if self.kind != "op" else 3, 9 if self.kind != "op" else 3)
         base = painter.font()
+        text_font = QFont(base)
+        text_font.setPointSizeF(base.pointSizeF() * FONT_SCALE)
         y = rect.top() + PADDING
         for role, text in self.lines:
-            font = QFont(base)
+            font = QFont(text_font)
             colour = QColor("#222")
             if role == "name":
                 font.setBold(True)
@@ -147,27 +151,27 @@ class GraphView(QGraphicsView):
         self.fit()
 
     def _make_item(self, graph: Graph, key, ids: list[int], revealed, grads_revealed) -> NodeItem:
-        tr = self.tr
         if isinstance(key, str) and key.startswith("group:"):
             name = key.removeprefix("group:")
             ops = [graph.nodes[i] for i in ids if graph.nodes[i].kind == "op" and graph.nodes[i].op != "AccumulateGrad"]
             last = max(ops, key=lambda node: node.id) if ops else graph.nodes[ids[-1]]
-            lines = [("name", name), ("op", tr("%n operation(s): click to open", "", len(ops)))]
+            lines = [("name", name), ("op", self.tr("%n operation(s): click to open", "", len(ops)))]
             lines += self._value_lines(last, revealed, grads_revealed)
-            return NodeItem(key, lines, "group", tr("{0}: one line of the expression, closed").format(name))
+            return NodeItem(key, lines, "group", self.tr("{0}: one line of the expression, closed").format(name))
         node = graph.nodes[ids[0]]
         accumulate = next((graph.nodes[i] for i in ids[1:] if graph.nodes[i].op == "AccumulateGrad"), None)
         lines = [("name", node.name or node.op or "")]
         if node.kind == "op" and node.name:
             lines.append(("op", node.op))
         elif node.kind == "op":
-            lines.append(("hidden", tr("made inside a function")))
+            lines.append(("hidden", self.tr("made inside a function")))
         elif accumulate is not None:
             lines.append(("op", "→ AccumulateGrad"))
         else:
-            lines.append(("hidden", tr("data: requires_grad=False")))
+            lines.append(("hidden", self.tr("data: requires_grad=False")))
         if node.shape is not None:
-            lines.append(("shape", f"{'×'.join(map(str, node.shape)) or tr('scalar')}  {node.dtype}"))
+            shape = "×".join(map(str, node.shape)) or self.tr("scalar")
+            lines.append(("shape", f"{shape}  {node.dtype}"))
         lines += self._value_lines(node, revealed, grads_revealed)
         kind = "op" if node.kind == "op" else ("leaf" if node.requires_grad else "data")
         tooltip = (node.name or node.op or "") + (f"\n{node.op}" if node.op else "")
@@ -199,12 +203,12 @@ class GraphView(QGraphicsView):
             item.update()
 
     def fit(self) -> None:
-        """Show the whole graph, but never smaller than :data:`MIN_SCALE` nor larger than life."""
+        """Show the whole graph, scaled between :data:`MIN_SCALE` (below, scroll) and :data:`MAX_SCALE`."""
         rect = self.sceneRect()
         if rect.isEmpty():
             return
         view = self.viewport().rect()
-        scale = min(view.width() / rect.width(), view.height() / rect.height(), 1.0)
+        scale = min(view.width() / rect.width(), view.height() / rect.height(), MAX_SCALE)
         scale = max(scale, MIN_SCALE)
         self.resetTransform()
         self.scale(scale, scale)

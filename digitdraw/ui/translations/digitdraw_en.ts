@@ -2,6 +2,26 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="en">
 <context>
+    <name>AutogradTab</name>
+    <message numerus="yes">
+        <source>No Zero grad since the last Backward: each .grad now holds the sum of %n backward passes. This is the classic bug: call optimizer.zero_grad() before loss.backward().</source>
+        <translation>
+            <numerusform>No Zero grad since the last Backward: each .grad now holds the sum of %n backward pass. This is the classic bug: call optimizer.zero_grad() before loss.backward().</numerusform>
+            <numerusform>No Zero grad since the last Backward: each .grad now holds the sum of %n backward passes. This is the classic bug: call optimizer.zero_grad() before loss.backward().</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>GraphView</name>
+    <message numerus="yes">
+        <source>%n operation(s): click to open</source>
+        <translation>
+            <numerusform>%n operation: click to open</numerusform>
+            <numerusform>%n operations: click to open</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>RegressionTab</name>
     <message numerus="yes">
         <source>Converged after %n steps.</source>

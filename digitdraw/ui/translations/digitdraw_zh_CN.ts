@@ -300,6 +300,159 @@
     </message>
 </context>
 <context>
+    <name>AutogradTab</name>
+    <message>
+        <source>e.g. (w*x + b - y)**2</source>
+        <translation>例如 (w*x + b - y)**2</translation>
+    </message>
+    <message>
+        <source>Linear regression loss</source>
+        <translation>线性回归损失</translation>
+    </message>
+    <message>
+        <source>A neuron</source>
+        <translation>一个神经元</translation>
+    </message>
+    <message>
+        <source>The chain rule</source>
+        <translation>链式法则</translation>
+    </message>
+    <message>
+        <source>An if that changes the graph</source>
+        <translation>改变计算图的 if</translation>
+    </message>
+    <message>
+        <source>A tiny two-layer network</source>
+        <translation>一个很小的两层网络</translation>
+    </message>
+    <message>
+        <source>The Regression tab&apos;s current loss</source>
+        <translation>“回归”标签页的当前损失</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation>前向</translation>
+    </message>
+    <message>
+        <source>Backward</source>
+        <translation>反向</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Zero grad</source>
+        <translation>梯度清零</translation>
+    </message>
+    <message>
+        <source>Close groups</source>
+        <translation>折叠分组</translation>
+    </message>
+    <message>
+        <source>Evaluate the expression; PyTorch records the graph as it goes</source>
+        <translation>计算表达式；PyTorch 一边计算一边记录计算图</translation>
+    </message>
+    <message>
+        <source>loss.backward(): gradients flow from the result back to the leaves</source>
+        <translation>loss.backward()：梯度从结果反向流回叶子节点</translation>
+    </message>
+    <message>
+        <source>w ← w − lr · w.grad for every leaf with a gradient</source>
+        <translation>对每个有梯度的叶子节点执行 w ← w − lr · w.grad</translation>
+    </message>
+    <message>
+        <source>optimizer.zero_grad(): every .grad back to None</source>
+        <translation>optimizer.zero_grad()：所有 .grad 重置为 None</translation>
+    </message>
+    <message>
+        <source>Blue: your variables · grey: data (no gradient) · white: operations autograd recorded · purple: grad_fn names · red: gradients. Hover or click a box for its chain-rule product.</source>
+        <translation>蓝色：你的变量 · 灰色：数据（无梯度）· 白色：autograd 记录的运算 · 紫色：grad_fn 名称 · 红色：梯度。将鼠标悬停或点击方框，可查看它的链式法则乘积。</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Expression (lines: name = …; the last is the result)</source>
+        <translation>表达式（每行：名称 = …；最后一行是结果）</translation>
+    </message>
+    <message>
+        <source>Variables (edit a value)</source>
+        <translation>变量（可编辑值）</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Press Forward, then Backward: watch the values flow in and the gradients flow back.</source>
+        <translation>先按“前向”，再按“反向”：看数值如何流入，梯度如何流回。</translation>
+    </message>
+    <message>
+        <source>Open groups</source>
+        <translation>展开分组</translation>
+    </message>
+    <message>
+        <source>The graph changed: this time {0} was {1}, so autograd recorded the other branch. PyTorch builds the graph anew at every run: that is the dynamic graph.</source>
+        <translation>计算图变了：这次 {0} 为 {1}，所以 autograd 记录了另一个分支。PyTorch 每次运行都会重新构建计算图：这就是动态计算图。</translation>
+    </message>
+    <message>
+        <source>The graph changed shape: PyTorch builds it anew at every run.</source>
+        <translation>计算图的形状变了：PyTorch 每次运行都会重新构建它。</translation>
+    </message>
+    <message>
+        <source>A number, or a list such as [1, 2, 3] or [[1, 2], [3, 4]]</source>
+        <translation>一个数，或像 [1, 2, 3]、[[1, 2], [3, 4]] 这样的列表</translation>
+    </message>
+    <message>
+        <source>{0} changed: the graph was recorded again on the new values.</source>
+        <translation>{0} 已改变：已用新值重新记录计算图。</translation>
+    </message>
+    <message>
+        <source>Forward: each operation runs in turn and PyTorch records its grad_fn.</source>
+        <translation>前向：各个运算依次执行，PyTorch 记录下每个运算的 grad_fn。</translation>
+    </message>
+    <message numerus="yes">
+        <source>No Zero grad since the last Backward: each .grad now holds the sum of %n backward passes. This is the classic bug: call optimizer.zero_grad() before loss.backward().</source>
+        <translation>
+            <numerusform>上次反向之后没有梯度清零：现在每个 .grad 都是 %n 次反向传播的总和。这是经典错误：在 loss.backward() 之前要调用 optimizer.zero_grad()。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Backward: each grad_fn passes ∂L/∂(its output) to its inputs, multiplied by its local derivative (the chain rule).</source>
+        <translation>反向：每个 grad_fn 把 ∂L/∂(它的输出) 乘以局部导数后传给它的输入（链式法则）。</translation>
+    </message>
+    <message>
+        <source>Step: every leaf moved against its gradient, w ← w − {0} · w.grad. The result went from {1} to {2}; the .grad values stay until Zero grad.</source>
+        <translation>更新：每个叶子节点都沿梯度的反方向移动，w ← w − {0} · w.grad。结果从 {1} 变为 {2}；.grad 的值会一直保留，直到梯度清零。</translation>
+    </message>
+    <message>
+        <source>Zero grad: every .grad is None again; the next Backward starts from scratch.</source>
+        <translation>梯度清零：所有 .grad 又变回 None；下一次反向将从零开始。</translation>
+    </message>
+    <message>
+        <source>{0}: everything the line {0} = … computed. Click to open it.</source>
+        <translation>{0}：{0} = … 这一行计算的全部内容。点击展开。</translation>
+    </message>
+    <message>
+        <source>{0} is data (requires_grad=False): autograd computes no gradient for it.</source>
+        <translation>{0} 是数据（requires_grad=False）：autograd 不为它计算梯度。</translation>
+    </message>
+    <message>
+        <source>{0} = {1}. Press Backward to see how its gradient is made.</source>
+        <translation>{0} = {1}。按“反向”查看它的梯度是如何得到的。</translation>
+    </message>
+</context>
+<context>
     <name>Canvas</name>
     <message>
         <source>Draw a digit here. Esc clears, Ctrl+Z undoes the last stroke.</source>
@@ -765,6 +918,39 @@ original</source>
     </message>
 </context>
 <context>
+    <name>GraphView</name>
+    <message numerus="yes">
+        <source>%n operation(s): click to open</source>
+        <translation>
+            <numerusform>%n 个运算：点击展开</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{0}: one line of the expression, closed</source>
+        <translation>{0}：表达式中的一行，已折叠</translation>
+    </message>
+    <message>
+        <source>made inside a function</source>
+        <translation>在函数内部生成</translation>
+    </message>
+    <message>
+        <source>data: requires_grad=False</source>
+        <translation>数据：requires_grad=False</translation>
+    </message>
+    <message>
+        <source>scalar</source>
+        <translation>标量</translation>
+    </message>
+    <message>
+        <source>grad {0}</source>
+        <translation>梯度 {0}</translation>
+    </message>
+    <message>
+        <source>grad None</source>
+        <translation>梯度 None</translation>
+    </message>
+</context>
+<context>
     <name>InsideView</name>
     <message>
         <source>Input {0}</source>
@@ -843,6 +1029,10 @@ original</source>
     <message>
         <source>Compress</source>
         <translation>压缩</translation>
+    </message>
+    <message>
+        <source>Autograd</source>
+        <translation>自动求导</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1135,6 +1325,14 @@ Right click a point: remove it</source>
     <message>
         <source>Reset</source>
         <translation>重置</translation>
+    </message>
+    <message>
+        <source>Show the graph</source>
+        <translation>显示计算图</translation>
+    </message>
+    <message>
+        <source>Open the Autograd tab on this loss: the graph PyTorch records for one step</source>
+        <translation>在“自动求导”标签页中打开这个损失：查看 PyTorch 为一步训练记录的计算图</translation>
     </message>
     <message>
         <source>Show least-squares line (dashed)</source>
