@@ -54,7 +54,7 @@ def test_tabs_are_built_when_first_shown_and_their_menu_actions_work_before(wind
     assert window.tabs.currentWidget() is window.train_tab and window.tabs.tabText(1) == "Train"
     assert window.train_tab.save_action in file_menu.actions()
     assert [action.text() for action in file_menu.actions()] == texts, "each tab's own action took its stand-in's place"
-    assert window.tabs.count() == 4
+    assert window.tabs.count() == 5 and window.tabs.tabText(4) == "Autograd"
 
 
 def test_a_model_trained_here_is_used_for_drawing(qtbot, window, mnist):
