@@ -21,12 +21,12 @@ from .checkpoints import MNIST_MEAN, MNIST_STD, Checkpoint
 from .data import MnistSplit
 from .devices import synchronize
 from .memory import reuse_freed_memory
-from .models import DEFAULT_ARCH, FX_TRACING, build_model
+from .models import FX_TRACING, build_model
 from .optimizers import SGD, AdamW, OneCycle
 from .styles import restyle
+# What decides a run, declared beside the settings built from it; imported from here as well.
+from .train_settings import DEFAULT_RECIPE, OPTIMIZERS, PYTORCH_EXAMPLE_RECIPE, RECIPES, SCHEDULES, TrainConfig  # noqa: F401
 
-OPTIMIZERS = ("adamw", "adam", "sgd", "adadelta")
-SCHEDULES = ("onecycle", "step", "constant")
 # A test this close under the target accuracy brings the next one nearer: an eighth epoch on, not a
 # quarter; within half of it, a sixteenth (a test of 10,000 images costs about 18 steps of 128).
 NEAR_TARGET = 0.002
@@ -34,47 +34,6 @@ NEAR_TARGET = 0.002
 PRECISE_STATISTICS_IMAGES = 2000
 # With a target, the tests judge this moving average of the weights (about the last 50 steps'; fewer early on).
 TARGET_AVERAGE_DECAY = 0.98
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """Everything that decides a training run."""
-
-    arch: str = DEFAULT_ARCH
-    epochs: int = 1
-    batch_size: int = 128
-    lr: float = 0.01
-    optimizer: str = "adamw"
-    schedule: str = "onecycle"
-    augment: bool = True
-    label_smoothing: float = 0.0
-    device: str = "cpu"
-    target_accuracy: float | None = None
-    seed: int = 0
-
-    def validate(self) -> None:
-        """Raise ``ValueError`` with a readable message for settings that cannot train."""
-        if self.epochs < 1:
-            raise ValueError("epochs must be at least 1")
-        if self.batch_size < 1:
-            raise ValueError("batch size must be at least 1")
-        if not (self.lr > 0 and math.isfinite(self.lr)):
-            raise ValueError("learning rate must be a positive number")
-        if self.optimizer not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {self.optimizer!r} (choose from {', '.join(OPTIMIZERS)})")
-        if self.schedule not in SCHEDULES:
-            raise ValueError(f"unknown schedule {self.schedule!r} (choose from {', '.join(SCHEDULES)})")
-        if self.target_accuracy is not None and not 0 < self.target_accuracy <= 1:
-            raise ValueError("target accuracy is a fraction between 0 and 1, e.g. 0.99")
-
-
-# The default recipe: the quickest way found here to 99% on a CPU, and what made the shipped model.
-DEFAULT_RECIPE = TrainConfig()
-# PyTorch's examples/mnist/main.py: the classic network, Adadelta lr 1.0, StepLR gamma 0.7, batch 64.
-PYTORCH_EXAMPLE_RECIPE = TrainConfig(
-    arch="classic", epochs=14, batch_size=64, lr=1.0, optimizer="adadelta", schedule="step", augment=False
-)
-RECIPES = {"default": DEFAULT_RECIPE, "pytorch-example": PYTORCH_EXAMPLE_RECIPE}
 
 
 @dataclass(frozen=True)
@@ -214,6 +173,7 @@ def train(
     step.
     """
     config.validate()
+    train_data = config.training_split(train_data)
     started = time.perf_counter()
     device = config.device
     # Gradients of a small net fall into denormal floats, which a CPU handles many times slower;
@@ -428,8 +388,3 @@ def _make_scheduler(config: TrainConfig, optimizer, total_steps: int):
     if config.schedule == "step":
         return torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
     return None
-
-
-def with_overrides(config: TrainConfig, **overrides) -> TrainConfig:
-    """``config`` with the given fields replaced, ignoring overrides that are None."""
-    return replace(config, **{k: v for k, v in overrides.items() if v is not None})
