@@ -64,8 +64,6 @@ def _exit_now(status: int) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .core.models import architectures
-
     parser = argparse.ArgumentParser(prog="digitdraw", description=_("Draw digits, train CNNs and fit lines with PyTorch."))
     parser.add_argument(
         "--data-dir", help=_("folder holding MNIST/raw (default: $DIGITDRAW_DATA, else a per-user cache)")
@@ -83,24 +81,7 @@ def _parser() -> argparse.ArgumentParser:
     classify.add_argument("--json", action="store_true", help=_("one JSON object a line"))
     classify.set_defaults(run=_run_classify)
 
-    train = commands.add_parser("train", help=_("train a network on MNIST"))
-    train.add_argument("--arch", choices=sorted(architectures()), help=_("network (default: the default recipe's)"))
-    train.add_argument(
-        "--recipe", choices=["default", "pytorch-example"], default="default", help=_("settings to start from")
-    )
-    train.add_argument("--epochs", type=int)
-    train.add_argument("--batch-size", type=int)
-    train.add_argument("--lr", type=float)
-    train.add_argument("--optimizer", choices=["adamw", "adam", "sgd", "adadelta"])
-    train.add_argument("--no-augment", dest="augment", action="store_false", default=None, help=_("train on MNIST as it is"))
-    train.add_argument("--device", default="auto", help=_("cpu, cuda:0, mps or auto (default: auto)"))
-    train.add_argument("--data-dir", dest="train_data_dir", help=_("folder holding MNIST/raw"))
-    train.add_argument("--out", default="digitdraw-model.pt", help=_("checkpoint to write (default: %(default)s)"))
-    train.add_argument(
-        "--target-accuracy", type=float, help=_("stop as soon as test accuracy reaches this fraction, e.g. 0.99")
-    )
-    train.add_argument("--seed", type=int)
-    train.set_defaults(run=_run_train)
+    _add_train_parser(commands)
     _add_export_parser(commands)
     _add_compress_parser(commands)
     _add_learn_parser(commands)
@@ -162,26 +143,56 @@ def _report_error(path: str, error: BaseException | None, as_json: bool) -> None
         print(_("{path}: error: {message}").format(path=path, message=message), file=sys.stderr)
 
 
+def _add_train_parser(commands) -> None:
+    from .core.train_settings import RECIPE, SETTINGS
+
+    train = commands.add_parser("train", help=_("train a network on MNIST"))
+    for declared in (RECIPE, *SETTINGS):
+        _add_setting_option(train, declared)
+    train.add_argument("--data-dir", dest="train_data_dir", help=_("folder holding MNIST/raw"))
+    train.add_argument("--out", default="digitdraw-model.pt", help=_("checkpoint to write (default: %(default)s)"))
+    train.set_defaults(run=_run_train)
+
+
+def _add_setting_option(parser: argparse.ArgumentParser, declared) -> None:
+    """A declared training setting as an option; one not given keeps the recipe's value (or the declared default)."""
+    default = argparse.SUPPRESS if declared.cli_default is None else declared.cli_default
+    if declared.cli_help:
+        text = _(declared.cli_help)
+    else:
+        text = _("{help} (default: the recipe's)").format(help=_(declared.help))
+    if text[1:2].islower():  # a tooltip's sentence, in the lower case of the other options' help
+        text = text[0].lower() + text[1:]
+    text = text.replace("%", "%%")  # argparse fills %(default)s-style fields in help
+    if declared.kind == "bool":
+        parser.add_argument(declared.flag, action=argparse.BooleanOptionalAction, default=default, help=text)
+    elif declared.kind == "choice":
+        parser.add_argument(declared.flag, choices=list(declared.choices()), default=default, help=text)
+    else:
+        kind = {"int": int, "float": float, "device": str}[declared.kind]
+        parser.add_argument(declared.flag, type=kind, default=default, metavar=declared.metavar, help=text)
+
+
+def _train_config(args):
+    """The TrainConfig that ``digitdraw train``'s options describe (``ValueError`` for a device not here)."""
+    from .core.devices import resolve_device
+    from .core.train_settings import SETTINGS, train_config
+
+    values = {declared.name: getattr(args, declared.name) for declared in SETTINGS if hasattr(args, declared.name)}
+    for declared in SETTINGS:
+        if declared.kind == "device":
+            values[declared.name] = resolve_device(values[declared.name])
+    return train_config(args.recipe, **values)
+
+
 def _run_train(args) -> int:
     from .core.checkpoints import save_checkpoint
     from .core.data import DataMissingError, load_mnist
-    from .core.devices import resolve_device
-    from .core.training import RECIPES, TrainingError, train, with_overrides
+    from .core.training import TrainingError, train
 
     started = time.perf_counter()
     try:
-        config = with_overrides(
-            RECIPES[args.recipe],
-            arch=args.arch,
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            lr=args.lr,
-            optimizer=args.optimizer,
-            augment=args.augment,
-            device=resolve_device(args.device),
-            target_accuracy=args.target_accuracy,
-            seed=args.seed,
-        )
+        config = _train_config(args)
         config.validate()
         train_data, test_data = load_mnist(args.train_data_dir or args.data_dir)
         progress = _TerminalProgress()
