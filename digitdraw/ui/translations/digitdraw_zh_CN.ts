@@ -283,6 +283,154 @@
         <source>A value is a number, a vector or a matrix: lists nest at most two deep.</source>
         <translation>值可以是数、向量或矩阵：列表最多嵌套两层。</translation>
     </message>
+    <message>
+        <source>digitdraw default (fast to 99%)</source>
+        <translation>digitdraw 默认（快速达到 99%）</translation>
+    </message>
+    <message>
+        <source>PyTorch&apos;s MNIST example</source>
+        <translation>PyTorch 官方 MNIST 示例</translation>
+    </message>
+    <message>
+        <source>onecycle</source>
+        <translation>单周期 (onecycle)</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>阶梯衰减 (step)</translation>
+    </message>
+    <message>
+        <source>constant</source>
+        <translation>恒定 (constant)</translation>
+    </message>
+    <message>
+        <source>Recipe</source>
+        <translation>配置方案</translation>
+    </message>
+    <message>
+        <source>Fill the settings below with a known recipe</source>
+        <translation>用一套现成的配置填写下面的设置</translation>
+    </message>
+    <message>
+        <source>the settings to start from, changed by the options below (default: default)</source>
+        <translation>作为起点的一套设置，下面的选项可以改动其中各项（默认：default）</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>The network to train</source>
+        <translation>要训练的网络</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>训练轮数</translation>
+    </message>
+    <message>
+        <source>How many times to go through the training images</source>
+        <translation>把训练图像完整过几遍</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Training images per step: each step follows their average gradient</source>
+        <translation>每一步用的训练图像数：每一步沿它们的平均梯度走</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Learning rate: how big a step the optimizer takes. Try 1,000,000 to see training diverge.</source>
+        <translation>学习率：优化器每一步迈多大。试试 1,000,000，看看训练如何发散。</translation>
+    </message>
+    <message>
+        <source>Optimizer</source>
+        <translation>优化器</translation>
+    </message>
+    <message>
+        <source>How each step turns the gradient into a change of the weights</source>
+        <translation>每一步如何把梯度变成权重的改变</translation>
+    </message>
+    <message>
+        <source>LR schedule</source>
+        <translation>学习率调度</translation>
+    </message>
+    <message>
+        <source>onecycle: warm up then anneal; step: ×0.7 each epoch; constant</source>
+        <translation>单周期：先预热再退火；阶梯衰减：每轮乘以 0.7；恒定：保持不变</translation>
+    </message>
+    <message>
+        <source>Augment</source>
+        <translation>数据增强</translation>
+    </message>
+    <message>
+        <source>Random rotation, scale, shift, shear and stroke width, so drawn digits are read well</source>
+        <translation>随机旋转、缩放、平移、错切并改变笔画粗细，让手写数字也能认得准</translation>
+    </message>
+    <message>
+        <source>distort training digits</source>
+        <translation>对训练数字做随机变形</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Where to train: the processor or a GPU</source>
+        <translation>在哪里训练：处理器 (CPU) 或 GPU</translation>
+    </message>
+    <message>
+        <source>cpu, cuda:0, mps or auto (default: auto)</source>
+        <translation>cpu、cuda:0、mps 或 auto（默认：auto）</translation>
+    </message>
+    <message>
+        <source>Train images</source>
+        <translation>训练图像数</translation>
+    </message>
+    <message>
+        <source>Train on the first N of MNIST&apos;s 60,000 training images (fewer: faster, worse)</source>
+        <translation>只用 MNIST 60,000 张训练图像中的前 N 张训练（越少越快，但效果越差）</translation>
+    </message>
+    <message>
+        <source>train on the first N of MNIST&apos;s 60,000 training images (default: all of them)</source>
+        <translation>只用 MNIST 60,000 张训练图像中的前 N 张训练（默认：全部）</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Where the random numbers start: the same seed and settings train the same model</source>
+        <translation>随机数从哪里开始：种子和设置都相同，训练出的模型也相同</translation>
+    </message>
+    <message>
+        <source>where the random numbers start: the same seed and settings train the same model (default: 0)</source>
+        <translation>随机数从哪里开始：种子和设置都相同，训练出的模型也相同（默认：0）</translation>
+    </message>
+    <message>
+        <source>Test accuracy</source>
+        <translation>测试准确率</translation>
+    </message>
+    <message>
+        <source>End training as soon as the test accuracy reaches this.
+From halfway on, the tests judge the average of the last few dozen steps&apos; weights,
+and that average is the model you get.</source>
+        <translation>测试准确率一达到这个值就结束训练。
+从训练过半起，测试评判的是最近几十步权重的平均值，
+你得到的模型就是这个平均值。</translation>
+    </message>
+    <message>
+        <source>stop as soon as test accuracy reaches this fraction, e.g. 0.99</source>
+        <translation>测试准确率一达到这个比例就停止，例如 0.99</translation>
+    </message>
+    <message>
+        <source>stop at</source>
+        <translation>达到时停止</translation>
+    </message>
 </context>
 <context>
     <name>AccuracyPlot</name>
