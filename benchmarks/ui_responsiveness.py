@@ -59,13 +59,14 @@ def in_the_tab(data_dir: Path, args) -> dict:
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from digitdraw.ui.app import configure_application, import_in_background
+    from digitdraw.core.threads import import_in_background
+    from digitdraw.ui.app import SLOW_IMPORTS, configure_application
     from digitdraw.ui.train.tab import TrainTab
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)
     if not args.cold:
-        import_in_background().join()  # what the app does once its window is up, seconds before anyone presses Train
+        import_in_background(SLOW_IMPORTS).join()  # what the app does once its window is up, seconds before anyone presses Train
     if args.switch_interval:
         sys.setswitchinterval(args.switch_interval / 1000)
     tab = TrainTab(data_dir=data_dir)
@@ -152,7 +153,7 @@ def main(argv=None) -> int:
 
     import torch
 
-    from digitdraw.ui.app import leave_the_cores_to_workers
+    from digitdraw.core.threads import leave_the_cores_to_workers
 
     if args.threads:
         torch.set_num_threads(args.threads)

@@ -16,7 +16,7 @@ sys.path.insert(0, str(DOCS))
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from digitdraw.ui import MainWindow  # noqa: E402
+from digitdraw.ui.main_window import MainWindow  # noqa: E402
 from digitdraw.ui.app import configure_application  # noqa: E402
 from screenshots import wait  # noqa: E402
 

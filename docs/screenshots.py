@@ -28,7 +28,7 @@ from digit_strokes import clear_drawing  # noqa: E402
 from writers import WRITERS, writer_drawings  # noqa: E402
 
 from digitdraw.core.regression import random_points  # noqa: E402
-from digitdraw.ui import MainWindow  # noqa: E402
+from digitdraw.ui.main_window import MainWindow  # noqa: E402
 from digitdraw.ui.app import configure_application  # noqa: E402
 from digitdraw.ui.language import install_translators  # noqa: E402
 

@@ -7,7 +7,8 @@ import importlib.util
 import subprocess
 import sys
 
-from digitdraw.ui.app import SLOW_IMPORTS, import_in_background
+from digitdraw.core.threads import import_in_background
+from digitdraw.ui.app import SLOW_IMPORTS
 
 
 def test_the_slow_imports_name_modules_that_exist():
@@ -31,10 +32,10 @@ def test_background_imports_bring_in_every_module_past_one_that_fails_then_colle
 def test_the_window_thread_keeps_one_torch_thread_and_workers_take_every_core_at_lower_priority():
     """In a fresh process (thread counts are process state): the window's thread stays at one torch
     thread even after a worker set its own, so it never starts an OpenMP team that would slow the
-    workers' (README, Speed); a worker runs on every core, below the window's priority."""
+    workers'; a worker runs on every core, below the window's priority."""
     script = (
         "import os, threading, torch\n"
-        "from digitdraw.ui.app import WORKER_NICENESS, leave_the_cores_to_workers, set_up_worker_thread\n"
+        "from digitdraw.core.threads import WORKER_NICENESS, leave_the_cores_to_workers, set_up_worker_thread\n"
         "torch.set_num_threads(2)\n"
         "leave_the_cores_to_workers()\n"
         "seen = {}\n"

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QThread, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from digitdraw.ui.main_window import MainWindow
+from digitdraw.ui.workers import running_workers
 
 RUN_TIMEOUT_MS = 60_000
 
@@ -23,9 +24,7 @@ def window(qtbot, data_dir):
     qtbot.waitExposed(window)
     yield window
     window.close()  # shuts every tab down, as when the user closes it
-    for tab in window.built_tabs():
-        thread = getattr(tab, "thread", None)  # a tab's worker thread, where it has one (else QObject.thread)
-        assert not isinstance(thread, QThread) or thread.isFinished(), type(tab).__name__
+    assert not running_workers(), [worker.name for worker in running_workers()]
 
 
 def test_the_window_has_its_tabs_and_menus(window):
@@ -86,9 +85,10 @@ def test_closing_the_window_mid_run_ends_the_training_thread(qtbot, window):
     tab.subset_spin.setValue(60_000)
     tab.train_button.click()
     qtbot.waitUntil(lambda: tab.loss_plot.point_count() > 0, timeout=RUN_TIMEOUT_MS)
-    thread = tab.thread
+    worker = tab.worker
     window.close()
-    assert thread.isFinished(), "close() returns only once the thread has ended"
+    assert worker.wait(0), "close() returns only once the thread has ended"
+    assert not running_workers()
 
 
 def test_the_window_size_is_remembered(qtbot, data_dir, window):

@@ -15,7 +15,8 @@ from digitdraw.core.inference import Classifier
 from digitdraw.core.models import DEFAULT_ARCH, build_model
 from digitdraw.core.training import BatchReport, TrainConfig
 from digitdraw.ui.train.tab import TrainTab
-from digitdraw.ui.train.worker import TrainWorker
+from digitdraw.ui.training_job import TrainingJob
+from digitdraw.ui.workers import running_workers
 
 TEST_IMAGES = 200
 RUN_TIMEOUT_MS = 60_000
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _thread_ended(tab: TrainTab) -> bool:
-    return tab.thread is None or tab.thread.isFinished()
+    return tab.worker is None or tab.worker.wait(0)
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def tab(qtbot, data_dir):
     tab.subset_spin.setValue(512)
     yield tab
     tab.shutdown()  # a QThread still running at the end would abort pytest
-    assert _thread_ended(tab)
+    assert _thread_ended(tab) and not running_workers()
 
 
 def run_to_end(qtbot, tab: TrainTab, start=None):
@@ -139,7 +140,7 @@ def watched(monkeypatch):
     is set when a test pass begins. With ``watched.hold_test`` set, that first test batch waits
     until ``watched.release`` is set, so a test can act *during* a test pass on any machine.
     """
-    import digitdraw.ui.train.worker as train_worker
+    import digitdraw.ui.training_job as train_worker
 
     state = SimpleNamespace(batches=[], test_batches=[], testing=threading.Event(), release=threading.Event(),
                             hold_test=False)
@@ -343,16 +344,16 @@ def test_settings_cannot_take_invalid_values_and_recipes_fill_them(qtbot, data_d
 
 
 def test_the_worker_sends_at_most_about_five_loss_reports_a_second(qtbot, monkeypatch):
-    import digitdraw.ui.train.worker as train_worker
+    import digitdraw.ui.training_job as train_worker
 
     clock = [1000.0]
     monkeypatch.setattr(train_worker.time, "perf_counter", lambda: clock[0])
-    worker = TrainWorker(TrainConfig())
+    job = TrainingJob(TrainConfig())
     reports = []
-    worker.progress.connect(reports.append)
+    job.report = reports.append
     for step in range(1, 2001):  # 2,000 batches of 1 ms each: 2 seconds
         clock[0] += 0.001
-        worker._on_batch(BatchReport(1, step, 2000, 1.0 / step, 1000.0, step / 1000))
+        job._on_batch(BatchReport(1, step, 2000, 1.0 / step, 1000.0, step / 1000))
     assert 9 <= len(reports) <= 11, "five a second"
     assert sum(len(r.steps) for r in reports) == 2000, "no loss is dropped: they are batched"
     assert reports[-1].step == 2000 and reports[-1].fraction == 1.0
@@ -390,7 +391,7 @@ def test_a_training_worker_hands_the_gil_over_every_millisecond():
     previous = sys.getswitchinterval()
     sys.setswitchinterval(0.005)
     try:
-        TrainWorker(TrainConfig())
+        TrainingJob(TrainConfig())
         assert sys.getswitchinterval() <= 0.001
     finally:
         sys.setswitchinterval(previous)

@@ -35,7 +35,7 @@ from digitdraw.core.devices import available_devices
 from digitdraw.core.models import architectures
 from digitdraw.core.regression import random_points
 from digitdraw.core.training import OPTIMIZERS
-from digitdraw.ui import MainWindow
+from digitdraw.ui.main_window import MainWindow
 from digitdraw.ui.language import (
     LANGUAGES,
     chosen_language,
@@ -45,7 +45,7 @@ from digitdraw.ui.language import (
     remove_translators,
     system_language,
 )
-from digitdraw.ui.train.worker import Outcome
+from digitdraw.ui.training_job import Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = {

@@ -146,12 +146,12 @@ def scenario(app: QApplication, results: dict) -> None:
     progress = window.findChild(QProgressBar, "progress")
     results["training_progressed"] = wait_until(lambda: progress.value() > 0)
     results["training_running_at_close"] = window.train_tab.is_running
-    thread = window.train_tab.thread
+    worker = window.train_tab.worker
     started = time.monotonic()
     x_input.close_window(int(window.winId()))
     results["window_closed"] = wait_until(lambda: not window.isVisible())
     results["close_seconds"] = round(time.monotonic() - started, 2)
-    results["training_thread_finished"] = thread is None or thread.isFinished()
+    results["training_thread_finished"] = worker is None or worker.wait(0)
 
 
 def main() -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +92,19 @@ def load_mnist(data_dir: str | os.PathLike | None = None, *, download: bool = Tr
     raw = root / "MNIST" / "raw"
     train_images, train_labels, test_images, test_labels = (read_idx(raw / name) for name in RAW_FILES)
     return MnistSplit(train_images, train_labels.long()), MnistSplit(test_images, test_labels.long())
+
+
+_mnist_cache: dict[Path, tuple[MnistSplit, MnistSplit]] = {}
+_mnist_lock = threading.Lock()
+
+
+def cached_mnist(data_dir: str | os.PathLike | None = None) -> tuple[MnistSplit, MnistSplit]:
+    """:func:`load_mnist`, read from disk once per process and folder (safe from any thread)."""
+    root = resolve_data_dir(data_dir).resolve()
+    with _mnist_lock:
+        if root not in _mnist_cache:
+            _mnist_cache[root] = load_mnist(root)
+        return _mnist_cache[root]
 
 
 def read_idx(path: Path) -> torch.Tensor:

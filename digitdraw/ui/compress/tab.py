@@ -1,20 +1,18 @@
 """The Compress tab: prune and quantize the Draw tab's model and see what it costs.
 
-All measuring runs in a :class:`CompressWorker` on its own thread. The tab sends it one request
-at a time and keeps only the newest one waiting, so dragging the slider never queues up work.
-The optional fine-tune runs the Train tab's :class:`TrainWorker` (the one training loop).
+All measuring runs in a worker thread (:mod:`digitdraw.ui.workers`), one request at a time: the
+tab keeps only the newest slider position waiting, so dragging the slider never queues up work.
+The optional fine-tune runs the Train tab's :class:`TrainingJob` (the one training loop).
 """
 
 from __future__ import annotations
 
-import threading
-import traceback
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,11 +31,12 @@ from PySide6.QtWidgets import (
 
 from ...core import compression
 from ...core.checkpoints import Checkpoint, save_checkpoint
-from ...core.export import ExportError, export
+from ...core.data import cached_mnist
+from ...core.export import ExportReport, export
 from ...core.inference import Classifier
 from ...core.training import TrainConfig
-from ..app import set_up_worker_thread
-from ..train.worker import TrainWorker, cached_mnist, end_run
+from ..training_job import Status, TrainingJob
+from ..workers import Worker, create_worker
 
 EXPORT_CHECK_DIGITS = 1000
 DRAG_SUBSET = 1000  # test digits measured while the slider is being dragged; all 10,000 when it rests
@@ -45,79 +44,39 @@ FINE_TUNE_DIGITS = 20000  # a short fine-tune: one epoch over this many training
 FINE_TUNE_LR = 0.002
 
 
-class CompressWorker(QObject):
-    """Measures pruned models and builds the variants, in whatever thread it is moved to."""
+@dataclass(frozen=True)
+class PrunedAccuracy:
+    """How a pruned model did: on ``digits`` test digits (``whole``: all of them)."""
 
-    pruned_measured = Signal(str, float, int, bool, float)  # structure, amount, digits tested, all of them?, accuracy
-    variant_measured = Signal(str, object, object)  # name, Checkpoint, compression.Measures
-    exported = Signal(str)  # a message saying what was written and how it was checked
-    failed = Signal(str)
-    idle = Signal()  # after every request
+    structure: str
+    amount: float
+    digits: int
+    whole: bool
+    accuracy: float
 
-    def __init__(self, data_dir=None):
-        super().__init__()
-        self.data_dir = data_dir
-        self._abort = threading.Event()
 
-    def abort(self) -> None:
-        """Give up between variants (called from the GUI thread when the window closes)."""
-        self._abort.set()
+def measure_pruned(data_dir, checkpoint: Checkpoint, structure: str, amount: float, digits: int) -> PrunedAccuracy:
+    """Accuracy of ``checkpoint`` pruned by ``amount``, on the first ``digits`` test digits (0: all)."""
+    test = cached_mnist(data_dir)[1]
+    subset = test.subset(digits) if 0 < digits < len(test) else test
+    model = compression.prune(checkpoint, amount, structure).build()
+    return PrunedAccuracy(structure, amount, len(subset), subset is test, compression.accuracy(model, subset))
 
-    @Slot()
-    def start(self) -> None:
-        """Runs first in the worker's thread: torch on every core there."""
-        set_up_worker_thread()
 
-    @Slot(object, str, float, int)
-    def measure_pruned(self, checkpoint: Checkpoint, structure: str, amount: float, digits: int) -> None:
-        """Accuracy of ``checkpoint`` pruned by ``amount``, on the first ``digits`` test digits (0: all)."""
-        try:
-            test = cached_mnist(self.data_dir)[1]
-            subset = test.subset(digits) if 0 < digits < len(test) else test
-            model = compression.prune(checkpoint, amount, structure).build()
-            accuracy = compression.accuracy(model, subset)
-            self.pruned_measured.emit(structure, amount, len(subset), subset is test, accuracy)
-        except Exception as exc:  # a worker reports, it never dies silently
-            self._report(exc)
-        finally:
-            self.idle.emit()
+def measure_variants(data_dir, variants: list[tuple[str, Checkpoint, str | None]]):
+    """For each (name, checkpoint, method), yields (name, the variant, its compression.Measures):
+    with a method, the variant is what ``method`` makes of the checkpoint."""
+    train, test = cached_mnist(data_dir)
+    for name, checkpoint, method in variants:
+        if method is not None:
+            calibration = compression.calibration_digits(train) if method == "int8" else None
+            checkpoint = compression.compress(checkpoint, method, calibration=calibration)
+        yield name, checkpoint, compression.measure(checkpoint, test)
 
-    @Slot(object)
-    def measure_variants(self, variants: list[tuple[str, Checkpoint, str | None]]) -> None:
-        """Measure each (name, checkpoint, method): with a method, what ``method`` makes of the checkpoint."""
-        try:
-            train, test = cached_mnist(self.data_dir)
-            for name, checkpoint, method in variants:
-                if self._abort.is_set():
-                    return
-                if method is not None:
-                    calibration = compression.calibration_digits(train) if method == "int8" else None
-                    checkpoint = compression.compress(checkpoint, method, calibration=calibration)
-                self.variant_measured.emit(name, checkpoint, compression.measure(checkpoint, test))
-        except Exception as exc:
-            self._report(exc)
-        finally:
-            self.idle.emit()
 
-    @Slot(object, str, str)
-    def export(self, checkpoint: Checkpoint, fmt: str, path: str) -> None:
-        """Write ``checkpoint`` as ``fmt`` and check it against PyTorch on 1,000 test digits."""
-        try:
-            report = export(checkpoint, fmt, path, cached_mnist(self.data_dir)[1].images[:EXPORT_CHECK_DIGITS])
-            self.exported.emit(self.tr("Exported {0} ({1:.0f} KB); it gives the same digit as PyTorch on all {2:,} test "
-                                       "digits checked, probabilities within {3:.1g}.").format(
-                report.path.name, report.size_bytes / 1000, report.checked_digits, report.max_difference))
-        except Exception as exc:
-            self._report(exc)
-        finally:
-            self.idle.emit()
-
-    def _report(self, exc: Exception) -> None:
-        if isinstance(exc, (compression.CompressionError, ExportError, OSError)):
-            self.failed.emit(str(exc))
-        else:
-            traceback.print_exc()
-            self.failed.emit(f"{type(exc).__name__}: {exc}")
+def export_checked(data_dir, checkpoint: Checkpoint, fmt: str, path: str) -> ExportReport:
+    """Write ``checkpoint`` as ``fmt`` and check it against PyTorch on 1,000 test digits."""
+    return export(checkpoint, fmt, path, cached_mnist(data_dir)[1].images[:EXPORT_CHECK_DIGITS])
 
 
 class CompressTab(QWidget):
@@ -125,9 +84,6 @@ class CompressTab(QWidget):
 
     use_model = Signal(object)  # a Classifier for the Draw tab
     message = Signal(str)  # what the status line says, for the window's status bar
-    _measure_pruned = Signal(object, str, float, int)
-    _measure_variants = Signal(object)
-    _export = Signal(object, str, str)
 
     def __init__(self, data_dir=None, current_model=lambda: None, parent=None):
         """``current_model()`` gives the Draw tab's Classifier, the model File → Export… writes."""
@@ -138,26 +94,13 @@ class CompressTab(QWidget):
         self.source_name = ""
         self.variants: dict[str, tuple[Checkpoint, compression.Measures]] = {}
         self.curve: dict[float, float] = {}  # sparsity -> accuracy on all test digits, for the chosen structure
-        self._busy = False
+        self.worker: Worker | None = None  # measuring or exporting, one request at a time
         self._waiting_pruned: tuple | None = None  # only the newest slider position waits
         self._waiting_jobs: list[tuple[str, tuple]] = []  # ("variants", (list,)) or ("export", (checkpoint, fmt, path))
-        self._fine_tune: tuple[QThread, TrainWorker] | None = None
+        self._fine_tune: Worker | None = None
         self._build()
         self.export_action = QAction(self.tr("&Export model (ONNX or TorchScript)…"), self)
         self.export_action.triggered.connect(self._ask_export)
-        self.worker = CompressWorker(data_dir)
-        self.thread = QThread(self)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.start)
-        self._measure_pruned.connect(self.worker.measure_pruned)
-        self._measure_variants.connect(self.worker.measure_variants)
-        self._export.connect(self.worker.export)
-        self.worker.exported.connect(self._set_status)
-        self.worker.pruned_measured.connect(self._pruned_measured)
-        self.worker.variant_measured.connect(self._variant_measured)
-        self.worker.failed.connect(lambda message: self._set_status(message, error=True))
-        self.worker.idle.connect(self._worker_idle)
-        self.thread.start()
 
     # --- the contract with the main window ---------------------------------------------------
 
@@ -192,10 +135,10 @@ class CompressTab(QWidget):
         self._dispatch()
 
     def shutdown(self) -> None:
-        if self._fine_tune is not None:
-            thread, worker = self._fine_tune
-            end_run(worker, thread)
-        end_run(self.worker, self.thread)
+        """Stop the measuring and the fine-tune and wait for their threads (the window is closing)."""
+        for worker in (self._fine_tune, self.worker):
+            if worker is not None:
+                worker.quit()
 
     # --- pruning slider and curve ------------------------------------------------------------
 
@@ -218,14 +161,15 @@ class CompressTab(QWidget):
         self.curve.clear()
         self._slider_moved()
 
-    def _pruned_measured(self, structure: str, amount: float, digits: int, whole: bool, accuracy: float) -> None:
-        if structure != self.structure:
+    def _pruned_measured(self, measured: PrunedAccuracy) -> None:
+        if measured.structure != self.structure:
             return
-        if whole:
-            self.curve[amount] = accuracy
-        self._show_curve(amount, accuracy)
+        if measured.whole:
+            self.curve[measured.amount] = measured.accuracy
+        self._show_curve(measured.amount, measured.accuracy)
         self.accuracy_label.setText(
-            self.tr("MNIST test accuracy at {0:.0%} sparsity: {1:.2%} (on {2:,} digits)").format(amount, accuracy, digits)
+            self.tr("MNIST test accuracy at {0:.0%} sparsity: {1:.2%} (on {2:,} digits)").format(
+                measured.amount, measured.accuracy, measured.digits)
         )
 
     def _show_curve(self, amount: float | None, accuracy: float | None) -> None:
@@ -252,7 +196,8 @@ class CompressTab(QWidget):
             (self.tr("{0} + int8").format(name), pruned, "int8"),
         ])
 
-    def _variant_measured(self, name: str, checkpoint: Checkpoint, measures: compression.Measures) -> None:
+    def _variant_measured(self, variant: tuple[str, Checkpoint, compression.Measures]) -> None:
+        name, checkpoint, measures = variant
         self.variants[name] = (checkpoint, measures)
         base = self.variants.get(self.tr("original"), (None, measures))[1]
         cells = [
@@ -317,26 +262,23 @@ class CompressTab(QWidget):
         """Prune at the slider's setting and train one short epoch with the Train tab's worker; zeros stay zero."""
         if self.source is None or self.source.quantized or self._fine_tune is not None:
             return
-        if self._busy or self._waiting_jobs:  # quantizing traces the network with torch.fx, which training must not meet
+        if self.worker is not None or self._waiting_jobs:  # quantizing traces the network with torch.fx, which training must not meet
             self._set_status(self.tr("Wait until the variants are measured, then fine-tune."), error=True)
             return
         pruned = compression.prune(self.source, self.amount, self.structure)
         config = TrainConfig(arch=self.source.arch, epochs=1, lr=FINE_TUNE_LR)
-        worker = TrainWorker(config, self.data_dir, train_subset=FINE_TUNE_DIGITS, initial=pruned)
-        thread = QThread(self)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.status.connect(self._set_status)
-        worker.failed.connect(lambda message: self._set_status(message, error=True))
-        worker.finished.connect(lambda outcome: self._fine_tuned(pruned, outcome))
-        worker.done.connect(thread.quit)
-        thread.finished.connect(self._fine_tune_ended)
-        self._fine_tune = (thread, worker)
+        job = TrainingJob(config, self.data_dir, train_subset=FINE_TUNE_DIGITS, initial=pruned)
+        self._fine_tune = job.start_worker(
+            "digitdraw-fine-tune-pruned",
+            yielded=lambda item: isinstance(item, Status) and self._set_status(item.text),
+            returned=lambda outcome: self._fine_tuned(pruned, outcome),
+            errored=lambda message: self._set_status(message, error=True),
+            finished=self._fine_tune_ended,
+        )
         self.fine_tune_button.setEnabled(False)
-        thread.start()
 
     def _fine_tuned(self, pruned: Checkpoint, outcome) -> None:
-        if outcome.checkpoint is None:
+        if outcome is None or outcome.checkpoint is None:
             return
         tuned = replace(outcome.checkpoint, mean=pruned.mean, std=pruned.std,
                         compression=dict(pruned.compression, fine_tuned_digits=FINE_TUNE_DIGITS))
@@ -345,11 +287,8 @@ class CompressTab(QWidget):
         self._request_variants([(name, tuned, None)])
 
     def _fine_tune_ended(self) -> None:
-        thread, worker = self._fine_tune
         self._fine_tune = None
         self._dispatch()
-        worker.deleteLater()
-        thread.deleteLater()
         self.fine_tune_button.setEnabled(self.source is not None and not self.source.quantized)
 
     # --- one request at a time -----------------------------------------------------------------
@@ -359,20 +298,30 @@ class CompressTab(QWidget):
         self._dispatch()
 
     def _dispatch(self) -> None:
-        """Send the worker the next request if it is free: variants first, then the newest slider position."""
-        if self._busy:
+        """Start the next request if none runs: variants first, then the newest slider position."""
+        if self.worker is not None:
             return
         if self._waiting_jobs and self._fine_tune is None:  # see fine_tune: no quantizing while it trains
             kind, arguments = self._waiting_jobs.pop(0)
-            self._busy = True
-            (self._measure_variants if kind == "variants" else self._export).emit(*arguments)
+            if kind == "variants":
+                self._start(measure_variants, *arguments, yielded=self._variant_measured)
+            else:
+                self._start(export_checked, *arguments, returned=self._exported)
         elif self._waiting_pruned is not None:
             request, self._waiting_pruned = self._waiting_pruned, None
-            self._busy = True
-            self._measure_pruned.emit(*request)
+            self._start(measure_pruned, *request, returned=self._pruned_measured)
+
+    def _start(self, work, *arguments, **slots) -> None:
+        connect = {"errored": lambda message: self._set_status(message, error=True), "finished": self._worker_idle}
+        self.worker = create_worker(work, self.data_dir, *arguments, name="digitdraw-compress", connect={**connect, **slots})
+
+    def _exported(self, report: ExportReport) -> None:
+        self._set_status(self.tr("Exported {0} ({1:.0f} KB); it gives the same digit as PyTorch on all {2:,} test "
+                                 "digits checked, probabilities within {3:.1g}.").format(
+            report.path.name, report.size_bytes / 1000, report.checked_digits, report.max_difference))
 
     def _worker_idle(self) -> None:
-        self._busy = False
+        self.worker = None
         self._dispatch()
 
     # --- widgets -------------------------------------------------------------------------------

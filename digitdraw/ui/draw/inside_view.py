@@ -1,32 +1,33 @@
 """Inside the network, live: the layers as they are, each conv block's feature maps, and why it answered.
 
-The view keeps its own copy of the model and computes in a worker thread, latest drawing only, so
-drawing never waits for it. Attributions arrive through ``attribution_ready`` for the Draw tab to
+The view keeps its own copy of the model and computes in a worker thread (:mod:`digitdraw.ui.workers`),
+latest drawing only, so drawing never waits for it. Attributions arrive through ``attribution_ready`` for the Draw tab to
 lay over the 28x28 input and the canvas.
 """
 
 from __future__ import annotations
 
 import copy
+import queue
 import time
 from dataclasses import dataclass
 
 import numpy as np
 import torch
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...core.anatomy import Block, feature_maps, layers
 from ...core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attribute
-from ...core.heatmap import inferno_table, on_paper
 from ...core.inference import Classifier
 from ..language import error_text
+from ..pictures import map_colours, mosaic_image, qimage
+from ..workers import Worker, create_worker
 
 GRID_HEIGHT = 120  # each block's mosaic of maps is scaled to this height
 DETAIL_SIZE = 120  # the enlarged map and its filter
 MOVING_INTERVAL_S = 0.15  # while the pen moves, feature maps follow at most this often
-_MAP_COLOURS = inferno_table()
 
 
 @dataclass(frozen=True)
@@ -54,27 +55,25 @@ class InsideResult:
     explained: bool = True
 
 
-class _InsideWorker(QObject):
-    """Runs the model copy with hooks and the attribution, off the GUI thread."""
+def inside(request: _Request) -> InsideResult:
+    """The feature maps of ``request``'s drawing and, when asked, the attribution (a message if it failed)."""
+    try:
+        blocks = feature_maps(request.model, (request.image[None] - request.mean) / request.std)
+    except Exception as exc:  # a model that cannot be hooked: the view says so and stays up
+        return InsideResult(request.serial, [], None, request.target, request.method, error_text(exc))
+    if not request.explain:
+        return InsideResult(request.serial, blocks, None, request.target, request.method, explained=False)
+    try:
+        heat = attribute(request.model, request.image[None], request.target, request.method, request.mean, request.std)
+        return InsideResult(request.serial, blocks, heat[0].numpy(), request.target, request.method)
+    except AttributionError as exc:
+        return InsideResult(request.serial, blocks, None, request.target, request.method, error_text(exc))
 
-    finished = Signal(object)
 
-    @Slot(object)
-    def compute(self, request: _Request) -> None:
-        try:
-            blocks = feature_maps(request.model, (request.image[None] - request.mean) / request.std)
-        except Exception as exc:  # a model that cannot be hooked: the view says so and stays up
-            self.finished.emit(InsideResult(request.serial, [], None, request.target, request.method, error_text(exc)))
-            return
-        if not request.explain:
-            self.finished.emit(InsideResult(request.serial, blocks, None, request.target, request.method, explained=False))
-            return
-        try:
-            heat = attribute(request.model, request.image[None], request.target, request.method, request.mean, request.std)
-            result = InsideResult(request.serial, blocks, heat[0].numpy(), request.target, request.method)
-        except AttributionError as exc:
-            result = InsideResult(request.serial, blocks, None, request.target, request.method, error_text(exc))
-        self.finished.emit(result)
+def serve(requests: queue.SimpleQueue):
+    """Yields :func:`inside` of each request taken from ``requests`` until it holds None."""
+    while (request := requests.get()) is not None:
+        yield inside(request)
 
 
 class _MapGrid(QLabel):
@@ -92,7 +91,7 @@ class _MapGrid(QLabel):
         image, columns, tile = mosaic_image(maps)
         scale = GRID_HEIGHT / image.shape[0]
         self._layout = (columns, tile, scale, len(maps))
-        picture = rgb_qimage(image)
+        picture = qimage(image)
         mode = Qt.TransformationMode.FastTransformation if scale >= 1 else Qt.TransformationMode.SmoothTransformation
         self.setPixmap(QPixmap.fromImage(picture).scaledToHeight(GRID_HEIGHT, mode))
 
@@ -114,7 +113,6 @@ class InsideView(QWidget):
     """The network strip, a grid of feature maps per conv block, the map under the pointer and the method chooser."""
 
     attribution_ready = Signal(object, int)  # (28x28 attribution or None, target digit)
-    compute_requested = Signal(object)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -132,13 +130,9 @@ class InsideView(QWidget):
         self._sent_at = 0.0
         self._throttle = QTimer(self, singleShot=True)
         self._throttle.timeout.connect(self._send)
+        self._requests: queue.SimpleQueue = queue.SimpleQueue()
+        self._worker: Worker | None = None  # started at the first request, serves every later one
         self._build()
-        self._thread = QThread(self)
-        self._worker = _InsideWorker()
-        self._worker.moveToThread(self._thread)
-        self.compute_requested.connect(self._worker.compute)
-        self._worker.finished.connect(self._finished)
-        self._thread.start()
 
     # --- what the Draw tab calls ------------------------------------------------------------
 
@@ -179,8 +173,9 @@ class InsideView(QWidget):
         return self.method_selector.currentData()
 
     def shutdown(self) -> None:
-        self._thread.quit()
-        self._thread.wait()
+        if self._worker is not None:
+            self._worker.quit()
+        self._worker = None
 
     # --- the worker --------------------------------------------------------------------------
 
@@ -205,7 +200,22 @@ class InsideView(QWidget):
         request = _Request(
             self._serial, self._model, self._mean, self._std, self._image, self.target(), self.method(), not self._pen_down
         )
-        self.compute_requested.emit(request)
+        if self._worker is None or not self._worker.is_running:
+            self._requests = queue.SimpleQueue()
+            self._worker = create_worker(
+                serve,
+                self._requests,
+                name="digitdraw-inside-view",
+                on_stop=lambda requests=self._requests: requests.put(None),
+                connect={"yielded": self._finished, "errored": self._failed},
+            )
+        self._requests.put(request)
+
+    def _failed(self, message: str) -> None:
+        """The worker itself failed (a request's own errors come back as results): the next request starts another."""
+        self._busy = False
+        self._worker = None
+        self.why_label.setText(message)
 
     def _finished(self, result: InsideResult) -> None:
         self._busy = False
@@ -256,12 +266,11 @@ class InsideView(QWidget):
             return
         block = self.result.blocks[block_index]
         map_index = min(map_index, len(block.maps) - 1)
-        peak = float(block.maps.max()) or 1.0
-        enlarged = rgb_qimage(_MAP_COLOURS[np.round(255 * block.maps[map_index].numpy() / peak).astype(np.uint8)])
+        enlarged = qimage(map_colours(block.maps[map_index].numpy(), peak=float(block.maps.max())))
         self.map_view.setPixmap(QPixmap.fromImage(enlarged).scaled(DETAIL_SIZE, DETAIL_SIZE, mode=Qt.TransformationMode.FastTransformation))
         if block.filters is not None and map_index < len(block.filters):
             weights, _, _ = mosaic_image(block.filters[map_index], signed=True)
-            self.filter_view.setPixmap(QPixmap.fromImage(rgb_qimage(weights)).scaled(
+            self.filter_view.setPixmap(QPixmap.fromImage(qimage(weights)).scaled(
                 DETAIL_SIZE, DETAIL_SIZE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation))
             kernel = "×".join(str(size) for size in block.filters.shape[1:])
             self.detail_caption.setText(self.tr("Map {0} of {1} and the filter that made it ({2} weights; orange positive, blue negative)").format(
@@ -319,26 +328,3 @@ class InsideView(QWidget):
         layout.addLayout(chooser)
         layout.addLayout(maps)
         layout.addStretch(1)
-
-
-def mosaic_image(maps: torch.Tensor, signed: bool = False, columns: int | None = None) -> tuple[np.ndarray, int, int]:
-    """Maps (or, ``signed``, filter weights) (C, H, W) as one RGB image in a grid about twice as wide as high, 1-pixel gaps; (image, columns, tile)."""
-    count, height, width = maps.shape
-    columns = min(count, columns or max(1, int(np.ceil(np.sqrt(2 * count * height / width)))))
-    rows = int(np.ceil(count / columns))
-    tile = max(height, width) + 1
-    values = maps.numpy().astype(np.float32)
-    if signed:  # weights: orange positive, blue negative, on white, one scale for the whole filter
-        coloured = on_paper(values, np.zeros_like(values))
-    else:  # activations: one colour scale for the whole block, so strong and weak maps compare
-        peak = float(values.max()) or 1.0
-        coloured = _MAP_COLOURS[np.round(255 * values.clip(0) / peak).astype(np.uint8)]
-    tiles = np.full((rows * columns, tile, tile, 3), 255, np.uint8)
-    tiles[:count, :height, :width] = coloured
-    image = tiles.reshape(rows, columns, tile, tile, 3).transpose(0, 2, 1, 3, 4).reshape(rows * tile, columns * tile, 3)
-    return image[:-1, :-1], columns, tile
-
-
-def rgb_qimage(rgb: np.ndarray) -> QImage:
-    rgb = np.ascontiguousarray(rgb, np.uint8)
-    return QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0], QImage.Format.Format_RGB888).copy()

@@ -2,9 +2,9 @@
 
 A digit button (or a digit key while the canvas has the focus) stores what is drawn as that digit
 in the personal set and clears the canvas. *Learn my handwriting* fine-tunes the Draw tab's model
-on the set in a :class:`FineTuneWorker` (the Train tab's worker, running
-:func:`digitdraw.core.personal.fine_tune`) on its own ``QThread``; the tuned model replaces the
-Draw tab's and is saved as the personal model, which the app loads at the next start.
+on the set: a :class:`FineTuneJob` (the Train tab's job, running
+:func:`digitdraw.core.personal.fine_tune`) in a worker thread; the tuned model replaces the Draw
+tab's and is saved as the personal model, which the app loads at the next start.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QBuffer, QIODevice, QSize, Qt, QThread, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,16 +38,17 @@ from ...core.personal import MIN_SAMPLES, FineTuneResult, FineTuneSettings, Pers
 from ...core.training import TrainConfig
 from .canvas import Canvas
 from ..language import error_text
-from ..train.worker import Progress, TrainWorker, end_run
+from ..training_job import Progress, Status, TrainingJob, TrainingStarted
+from ..workers import Worker
 
 THUMBNAIL_SIZE = 72
 
 
-class FineTuneWorker(TrainWorker):
-    """The Train tab's worker, running a personal fine-tune instead of a training run.
+class FineTuneJob(TrainingJob):
+    """The Train tab's job, running a personal fine-tune instead of a training run.
 
-    It keeps everything of :class:`TrainWorker` (MNIST read once, throttled progress, stop and
-    abort) and emits a :class:`~digitdraw.core.personal.FineTuneResult` from ``finished``.
+    It keeps everything of :class:`TrainingJob` (MNIST read once, throttled progress, stop and
+    abort) and returns a :class:`~digitdraw.core.personal.FineTuneResult` (None if it could not start).
     """
 
     def __init__(self, personal_set: PersonalSet, classifier: Classifier, settings: FineTuneSettings, data_dir=None,
@@ -58,19 +59,25 @@ class FineTuneWorker(TrainWorker):
         self.personal_set = personal_set
         self.settings = settings
 
-    def _train(self, model, train_data, test_data, started: float) -> None:
-        self.status.emit(self.tr("Reading your drawings…"))
+    def _train(self, model, train_data, test_data, started: float) -> FineTuneResult:
+        self.report(Status(self.tr("Reading your drawings…")))
         samples = self.personal_set.load()
         if len(samples) < MIN_SAMPLES:
-            self.failed.emit(self.tr("Only {0} of your drawings could be read; at least {1} are needed.")
-                             .format(len(samples), MIN_SAMPLES))
-            return
-        self.started_training.emit(self.settings.steps)
-        self.status.emit(self.tr("Learning from your {0} drawings, mixed with MNIST…").format(len(samples)))
+            raise _TooFewDrawings(self.tr("Only {0} of your drawings could be read; at least {1} are needed.")
+                                  .format(len(samples), MIN_SAMPLES))
+        self.report(TrainingStarted(self.settings.steps))
+        self.report(Status(self.tr("Learning from your {0} drawings, mixed with MNIST…").format(len(samples))))
         result = fine_tune(self.initial, samples.images, train_data, test_data, self.settings, model=model,
                            on_batch=self._on_batch, on_eval=self._on_eval, should_stop=self._should_stop)
         self._flush()
-        self.finished.emit(result)
+        return result
+
+    def describe_error(self, error: BaseException) -> str:
+        return str(error) if isinstance(error, _TooFewDrawings) else super().describe_error(error)
+
+
+class _TooFewDrawings(Exception):
+    """Fewer drawings of the personal set could be read than learning needs (the message says so)."""
 
 
 class PersonalPanel(QWidget):
@@ -87,8 +94,8 @@ class PersonalPanel(QWidget):
         self.personal_set = personal_set or PersonalSet()
         self.settings = FineTuneSettings()
         self.test_subset: int | None = None  # tests test on fewer MNIST digits
-        self.worker: FineTuneWorker | None = None
-        self.thread: QThread | None = None
+        self.job: FineTuneJob | None = None
+        self.worker: Worker | None = None  # runs the job; None once it has finished
         self.result: FineTuneResult | None = None
         self._started_at = 0.0
         self._build()
@@ -144,7 +151,7 @@ class PersonalPanel(QWidget):
 
     @property
     def is_running(self) -> bool:
-        return self.thread is not None
+        return self.worker is not None and self.worker.is_running
 
     def learn(self) -> bool:
         """Fine-tune the current model on the personal set in the background; False if it cannot start."""
@@ -157,32 +164,27 @@ class PersonalPanel(QWidget):
                                "its key or button to add one.").format(MIN_SAMPLES, drawings), error=True)
             return False
         settings = replace(self.settings, device=classifier.device)
-        worker = FineTuneWorker(self.personal_set, classifier, settings, self.data_dir, test_subset=self.test_subset)
-        thread = QThread()
-        thread.setObjectName("digitdraw-fine-tune")
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        queued = Qt.ConnectionType.QueuedConnection  # these slots touch widgets: they run in the GUI thread
-        worker.status.connect(self._show, queued)
-        worker.started_training.connect(self.progress_bar.setMaximum, queued)
-        worker.progress.connect(self._on_progress, queued)
-        worker.finished.connect(self._on_finished, queued)
-        worker.failed.connect(lambda text: self._show(text, error=True), queued)
-        worker.done.connect(thread.quit)
-        thread.finished.connect(self._on_thread_finished, queued)
-        self.worker, self.thread, self.result = worker, thread, None
+        job = FineTuneJob(self.personal_set, classifier, settings, self.data_dir, test_subset=self.test_subset)
+        self.job, self.result = job, None
         self._started_at = time.perf_counter()
-        self._set_running(True)
-        thread.start()
+        self.worker = job.start_worker(
+            "digitdraw-fine-tune",
+            yielded=self._on_report,
+            returned=self._on_finished,
+            errored=lambda text: self._show(text, error=True),
+            finished=self._on_worker_finished,
+        )
+        self._set_running(True)  # once the worker is there: is_running asks it
         return True
 
     def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.request_stop()
+        if self.job is not None:
+            self.job.request_stop()
 
     def shutdown(self) -> None:
         """End a run at once and wait for its thread (the window is closing)."""
-        end_run(self.worker, self.thread)
+        if self.worker is not None:
+            self.worker.quit()
 
     def use_shipped_model(self) -> None:
         """Go back to the shipped model, now and at the next start (the personal set is kept)."""
@@ -199,6 +201,14 @@ class PersonalPanel(QWidget):
             self._show(self.tr("Back to the shipped model. Your drawings are kept: learn again any time."))
         self.model_changed.emit(classifier)
         self.refresh_counts()
+
+    def _on_report(self, item) -> None:
+        if isinstance(item, Progress):
+            self._on_progress(item)
+        elif isinstance(item, Status):
+            self._show(item.text)
+        elif isinstance(item, TrainingStarted):
+            self.progress_bar.setMaximum(item.total_steps)
 
     def _on_progress(self, progress: Progress) -> None:
         self.progress_bar.setValue(progress.step)
@@ -225,16 +235,12 @@ class PersonalPanel(QWidget):
         else:
             self._show(self.tr("The Draw tab now reads with the model tuned to your hand (saved, used at the next start)."))
             source = str(path)
-        self.model_changed.emit(Classifier(result.checkpoint, self.worker.settings.device if self.worker else "cpu",
+        self.model_changed.emit(Classifier(result.checkpoint, self.job.settings.device if self.job else "cpu",
                                            source=source))
 
-    def _on_thread_finished(self) -> None:
-        thread, worker = self.thread, self.worker
-        if thread is not None:
-            thread.wait()
-        self.thread = self.worker = None
+    def _on_worker_finished(self) -> None:
+        self.worker = None
         self._set_running(False)
-        del thread, worker
 
     def _set_running(self, running: bool) -> None:
         self.learn_button.setEnabled(not running)

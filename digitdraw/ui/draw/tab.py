@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QAction, QFont, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +34,7 @@ from ...core.preprocess import BOX, PEN_RADIUS, image_to_image, strokes_to_image
 from .canvas import Canvas
 from .inside_view import InsideView
 from ..language import device_label, error_text
+from ..pictures import qimage
 from .personal_panel import PersonalPanel
 from .probability_chart import ProbabilityChart
 
@@ -98,7 +99,7 @@ class DrawTab(QWidget):
         except (ImageReadError, ValueError) as exc:
             self._show_message(self.tr("Cannot open {0}: {1}").format(Path(path).name, error_text(exc)), error=True)
             return False
-        self.canvas.show_picture(_qimage_from_pixels(pixels))
+        self.canvas.show_picture(qimage(pixels))
         if image is None:
             self._show_prediction(None, None)
             self._show_message(self.tr("{0}: nothing to classify, the image holds no digit.").format(Path(path).name), error=True)
@@ -195,9 +196,9 @@ class DrawTab(QWidget):
 
     def _show_network_input(self, image: torch.Tensor | None, attribution: np.ndarray | None = None) -> None:
         pixels = np.zeros((28, 28), np.uint8) if image is None else (image.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
-        picture = QImage(np.ascontiguousarray(pixels).data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
+        picture = qimage(pixels)
         if attribution is not None:  # ink in grey on white with the attribution's two colours over it
-            picture = _qimage_from_pixels(on_paper(attribution, image.numpy()))
+            picture = qimage(on_paper(attribution, image.numpy()))
         self.network_view.setPixmap(
             QPixmap.fromImage(picture).scaled(NETWORK_VIEW_SIZE, NETWORK_VIEW_SIZE, mode=Qt.TransformationMode.FastTransformation)
         )
@@ -211,7 +212,7 @@ class DrawTab(QWidget):
         self._show_network_input(image, attribution if shown else None)
         self.chart.set_target(target if shown else None)
         rect = self._input_rect_on_canvas(image) if shown else None
-        overlay = _qimage_from_pixels(attribution_rgba(attribution, CANVAS_OVERLAY_OPACITY)) if rect is not None else None
+        overlay = qimage(attribution_rgba(attribution, CANVAS_OVERLAY_OPACITY)) if rect is not None else None
         self.canvas.set_overlay(overlay, rect)
 
     def _input_rect_on_canvas(self, image: torch.Tensor) -> QRectF | None:
@@ -440,12 +441,3 @@ def _caption(text: str) -> QLabel:
     label.setFont(_font(12, bold=True))
     label.setStyleSheet("color: #555;")
     return label
-
-
-def _qimage_from_pixels(pixels: np.ndarray) -> QImage:
-    """A QImage copy of uint8 pixels (H, W) grey or (H, W, 3|4) colour, as read by ``read_image``."""
-    pixels = np.ascontiguousarray(pixels)
-    height, width = pixels.shape[:2]
-    formats = {1: QImage.Format.Format_Grayscale8, 3: QImage.Format.Format_RGB888, 4: QImage.Format.Format_RGBA8888}
-    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
-    return QImage(pixels.data, width, height, pixels.strides[0], formats[channels]).copy()

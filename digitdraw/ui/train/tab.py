@@ -1,7 +1,8 @@
 """The Train tab: pick a network and recipe, train it on MNIST, watch it learn, then use it.
 
-Training runs in a :class:`~digitdraw.ui.train.worker.TrainWorker` on its own ``QThread``; this
-widget only reacts to the worker's signals, so the window stays responsive throughout.
+Training runs as a :class:`~digitdraw.ui.training_job.TrainingJob` in a worker thread
+(:mod:`digitdraw.ui.workers`); this widget only reacts to the worker's signals, so the window stays
+responsive throughout.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QThread, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,10 +36,11 @@ from ...core.checkpoints import Checkpoint, CheckpointError, load_checkpoint, sa
 from ...core.devices import available_devices
 from ...core.inference import Classifier
 from ...core.models import architectures
-from ...core.training import OPTIMIZERS, RECIPES, SCHEDULES, TrainConfig
-from ..draw.inside_view import mosaic_image, rgb_qimage
+from ...core.training import OPTIMIZERS, RECIPES, SCHEDULES, EvalReport, TrainConfig
 from ..language import device_label, error_text
-from .worker import Outcome, Progress, TrainWorker, end_run
+from ..pictures import mosaic_image, qimage
+from ..workers import Worker
+from ..training_job import Outcome, Progress, Status, TrainingJob, TrainingStarted
 from .views import AccuracyPlot, ConfusionMatrixView, LossPlot, MistakesGallery
 
 FULL_TRAIN_SET = 60_000
@@ -64,8 +66,8 @@ class TrainTab(QWidget):
         self.setObjectName("train_tab")
         self.data_dir = data_dir
         self.test_subset: int | None = None  # test on the first N test images only (tests, benchmarks)
-        self.thread: QThread | None = None
-        self.worker: TrainWorker | None = None
+        self.job: TrainingJob | None = None
+        self.worker: Worker | None = None  # runs the job; None once it has finished
         self.checkpoint: Checkpoint | None = None  # the model trained last, or opened
         self.checkpoint_source: str | None = None
         self.outcome: Outcome | None = None
@@ -356,7 +358,7 @@ class TrainTab(QWidget):
     # -- running --------------------------------------------------------------------------
     @property
     def is_running(self) -> bool:
-        return self.thread is not None  # cleared once the thread has ended and been cleaned up
+        return self.worker is not None and self.worker.is_running  # until every signal of the run is in
 
     def start_training(self) -> bool:
         """Start training with the settings shown; False (and a status message) if it cannot start."""
@@ -379,8 +381,8 @@ class TrainTab(QWidget):
         self.accuracy_plot.set_target(config.target_accuracy)
         self.accuracy_plot.set_epochs(config.epochs)
         self._save_choices()
-        self._start_worker(TrainWorker(config, self.data_dir, train_subset=self.train_subset(),
-                                       test_subset=self.test_subset, initial=initial))
+        self._start_job(TrainingJob(config, self.data_dir, train_subset=self.train_subset(),
+                                    test_subset=self.test_subset, initial=initial))
         return True
 
     def evaluate_model(self) -> bool:
@@ -388,55 +390,62 @@ class TrainTab(QWidget):
         if self.is_running or self.checkpoint is None:
             return False
         config = replace(self.config(), arch=self.checkpoint.arch)
-        self._start_worker(TrainWorker(config, self.data_dir, test_subset=self.test_subset,
-                                       initial=self.checkpoint, evaluate_only=True))
+        self._start_job(TrainingJob(config, self.data_dir, test_subset=self.test_subset,
+                                    initial=self.checkpoint, evaluate_only=True))
         return True
 
-    def _start_worker(self, worker: TrainWorker) -> None:
+    def _start_job(self, job: TrainingJob) -> None:
         self.progress_bar.setRange(0, 1)
         self.progress_bar.setValue(0)
         self.speed_label.setText("")
         self._set_status(self.tr("Starting…"))
-        thread = QThread()
-        thread.setObjectName("digitdraw-training")
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        # Queued explicitly: these slots touch widgets, so they must run in the GUI thread.
-        queued = Qt.ConnectionType.QueuedConnection
-        worker.status.connect(self._set_status, queued)
-        worker.started_training.connect(self._on_started_training, queued)
-        worker.progress.connect(self._on_progress, queued)
-        worker.evaluated.connect(self._on_evaluated, queued)
-        worker.finished.connect(self._on_finished, queued)
-        worker.failed.connect(self._show_error, queued)
-        worker.done.connect(thread.quit)
-        thread.finished.connect(self._on_thread_finished, queued)
-        self.worker, self.thread = worker, thread
-        self._set_running(True)
-        thread.start()
+        self.job = job
+        self._set_running(True)  # first: the widgets' work does not share the GIL with the worker's start
+        self.worker = job.start_worker(
+            "digitdraw-training",
+            yielded=self._on_report,
+            returned=self._on_finished,
+            errored=self._show_error,
+            finished=self._on_worker_finished,
+        )
 
     def stop_training(self) -> None:
         """Ask the worker to stop before its next batch; the weights so far are kept."""
-        if self.worker is not None and self.is_running:
-            self.worker.request_stop()
+        if self.job is not None and self.is_running:
+            self.job.request_stop()
             self.pause_button.setChecked(False)
             self.stop_button.setEnabled(False)
             self._set_status(self.tr("Stopping…"))
 
     def set_paused(self, paused: bool) -> None:
-        if self.worker is None or not self.is_running:
+        if self.job is None or not self.is_running:
             self.pause_button.setChecked(False)
             return
-        self.worker.set_paused(paused)
+        self.job.set_paused(paused)
         self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         if not paused:
             self._set_status(self.tr("Training…"))
 
     def shutdown(self) -> None:
         """Stop any run at once and wait for its thread to end (the window is closing)."""
-        end_run(self.worker, self.thread)
+        if self.is_running:
+            self.worker.quit()
+            self.worker = None
+            self._set_running(False)
+            self._set_status(self.tr("Training stopped."))
 
     # -- worker signals -------------------------------------------------------------------
+    def _on_report(self, item) -> None:
+        """What the job reports while it runs: a status line, the steps ahead, progress, a test."""
+        if isinstance(item, Progress):
+            self._on_progress(item)
+        elif isinstance(item, Status):
+            self._set_status(item.text)
+        elif isinstance(item, TrainingStarted):
+            self._on_started_training(item.total_steps)
+        elif isinstance(item, EvalReport):
+            self._on_evaluated(item)
+
     def _on_started_training(self, total_steps: int) -> None:
         self.progress_bar.setRange(0, total_steps)
         self.loss_plot.set_total_steps(total_steps)
@@ -445,7 +454,7 @@ class TrainTab(QWidget):
         """The first layer's filters side by side, each in its own tile (its input channels stacked)."""
         image, _, _ = mosaic_image(filters.flatten(0, 1), signed=True, columns=4)
         factor = max(1, (FILTERS_WIDTH - 10) // image.shape[1])  # whole pixels, so each weight is a sharp square
-        pixmap = QPixmap.fromImage(rgb_qimage(image))
+        pixmap = QPixmap.fromImage(qimage(image))
         self.filters_view.setPixmap(pixmap.scaled(image.shape[1] * factor, image.shape[0] * factor))
 
     def _on_progress(self, progress: Progress) -> None:
@@ -453,8 +462,7 @@ class TrainTab(QWidget):
         if progress.filters is not None:
             self._show_filters(progress.filters)
         self.progress_bar.setValue(progress.step)
-        worker_config = self.worker.config if self.worker else None
-        epochs = worker_config.epochs if worker_config else "?"
+        epochs = self.job.config.epochs if self.job else "?"
         speed = self.tr("epoch {0}/{1} · {2} images/s · ETA {3}")
         images_per_s, eta = f"{progress.samples_per_s:,.0f}", _format_seconds(progress.eta_s)
         self.speed_label.setText(speed.format(progress.epoch, epochs, images_per_s, eta))
@@ -464,7 +472,9 @@ class TrainTab(QWidget):
         status = self.tr("Test accuracy after {0} epochs: {1}")
         self._set_status(status.format(f"{report.epoch:.2f}", f"{report.test_accuracy:.2%}"))
 
-    def _on_finished(self, outcome: Outcome) -> None:
+    def _on_finished(self, outcome: Outcome | None) -> None:
+        if outcome is None:  # stopped before training began
+            return
         self.outcome = outcome
         if outcome.checkpoint is not None:
             self.checkpoint = outcome.checkpoint
@@ -500,20 +510,16 @@ class TrainTab(QWidget):
         if outcome.status == "stopped":
             return self.tr("Stopped by request after %n steps", "", steps)
         if outcome.status == "diverged":
-            learning_rate = f"{self.worker.config.lr:g}" if self.worker else "?"
+            learning_rate = f"{self.job.config.lr:g}" if self.job else "?"
             return self.tr(
                 "Training diverged: the loss stopped being a finite number at step {0}. The learning rate {1} is "
                 "too high for this setup; training stopped and the last weights with a finite loss are kept."
             ).format(steps + 1, learning_rate)
         return outcome.message
 
-    def _on_thread_finished(self) -> None:
-        thread, worker = self.thread, self.worker
-        if thread is not None:
-            thread.wait()
-        self.thread = self.worker = None  # the last references: both are deleted here
+    def _on_worker_finished(self) -> None:
+        self.worker = None
         self._set_running(False)
-        del thread, worker
 
     def _set_running(self, running: bool) -> None:
         self.settings_box.setEnabled(not running)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QImage, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
+from ..pictures import digit_pixmap
 from ..plots import AXIS_FONT, light_plot
 
 EMA_WEIGHT = 0.05  # weight of each new loss in the smoothed line
@@ -252,11 +253,3 @@ class MistakesGallery(QListWidget):
             item = QListWidgetItem(QIcon(digit_pixmap(image, self.ICON)), f"{int(t)} → {int(s)}")
             item.setToolTip(self.tr("This is a {0}; the network said {1}.").format(int(t), int(s)))
             self.addItem(item)
-
-
-def digit_pixmap(image: np.ndarray, size: int) -> QPixmap:
-    """A 28 × 28 uint8 MNIST digit (white ink on black) as dark ink on white, scaled to ``size``."""
-    ink = np.ascontiguousarray(255 - np.asarray(image, dtype=np.uint8))
-    height, width = ink.shape
-    qimage = QImage(ink.data, width, height, width, QImage.Format.Format_Grayscale8).copy()
-    return QPixmap.fromImage(qimage).scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation)

@@ -726,6 +726,10 @@ and that average is the model you get.</source>
         <translation>剪枝 {0:.0%}，{1}，已微调</translation>
     </message>
     <message>
+        <source>Exported {0} ({1:.0f} KB); it gives the same digit as PyTorch on all {2:,} test digits checked, probabilities within {3:.1g}.</source>
+        <translation>已导出 {0}（{1:.0f} KB）；在检查的全部 {2:,} 个测试数字上，它给出的数字都与 PyTorch 相同，概率相差不超过 {3:.1g}。</translation>
+    </message>
+    <message>
         <source>Save the compressed model</source>
         <translation>保存压缩后的模型</translation>
     </message>
@@ -836,13 +840,6 @@ original</source>
     <message>
         <source>Variants: latency is one 28×28 drawing on one CPU thread.</source>
         <translation>各版本：延迟指在单个 CPU 线程上识别一张 28×28 手写图像的时间。</translation>
-    </message>
-</context>
-<context>
-    <name>CompressWorker</name>
-    <message>
-        <source>Exported {0} ({1:.0f} KB); it gives the same digit as PyTorch on all {2:,} test digits checked, probabilities within {3:.1g}.</source>
-        <translation>已导出 {0}（{1:.0f} KB）；在检查的全部 {2:,} 个测试数字上，它给出的数字都与 PyTorch 相同，概率相差不超过 {3:.1g}。</translation>
     </message>
 </context>
 <context>
@@ -1051,7 +1048,7 @@ original</source>
     </message>
 </context>
 <context>
-    <name>FineTuneWorker</name>
+    <name>FineTuneJob</name>
     <message>
         <source>Reading your drawings…</source>
         <translation>正在读取你的手写数字…</translation>
@@ -1747,6 +1744,10 @@ and that average is the model you get.</source>
         <translation>正在训练…</translation>
     </message>
     <message>
+        <source>Training stopped.</source>
+        <translation>训练已停止。</translation>
+    </message>
+    <message>
         <source>epoch {0}/{1} · {2} images/s · ETA {3}</source>
         <translation>第 {0}/{1} 轮 · 每秒 {2} 张图像 · 剩余 {3}</translation>
     </message>
@@ -1846,11 +1847,7 @@ and that average is the model you get.</source>
     </message>
 </context>
 <context>
-    <name>TrainWorker</name>
-    <message>
-        <source>Training stopped.</source>
-        <translation>训练已停止。</translation>
-    </message>
+    <name>TrainingJob</name>
     <message>
         <source>Cannot train with these settings: {0}</source>
         <translation>无法用这些设置训练：{0}</translation>

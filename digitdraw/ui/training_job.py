@@ -1,88 +1,64 @@
-"""The Train tab's worker: runs :func:`digitdraw.core.training.train` on its own ``QThread``.
+"""Training in a worker thread: load MNIST and run :func:`digitdraw.core.training.train`.
 
-The worker never touches a widget. It talks to the GUI only by signals (queued across threads)
-and is steered by two thread-safe flags: :meth:`TrainWorker.request_stop` and
-:meth:`TrainWorker.set_paused`, which the GUI thread calls directly because the worker's own
-thread is busy training and would not process queued calls until the run ends.
+The Train tab trains with it, the Draw tab's personal panel fine-tunes with it, the Compress tab
+fine-tunes a pruned model with it: the one training loop. :class:`TrainingJob` never touches a
+widget. A tab runs :meth:`TrainingJob.run` with
+:func:`digitdraw.ui.workers.create_worker` (``with_report=True``); what it reports arrives through
+the worker's ``yielded`` signal (a :class:`Status` line, :class:`TrainingStarted`, a throttled
+:class:`Progress`, an :class:`~digitdraw.core.training.EvalReport`), and the :class:`Outcome` through
+``returned``. It is steered by thread-safe flags that the window's thread sets directly, because
+the worker's thread is busy training:
 
-Two ways to end a run early: :meth:`TrainWorker.request_stop` ends training before the next
-batch (or the next batch of a test in progress) and keeps the weights, and
-:meth:`TrainWorker.abort` (used when the window closes) also gives up the result, so the thread
-ends within one forward pass.
+- :meth:`TrainingJob.request_stop` ends training before the next batch (or the next batch of a
+  test in progress) and keeps the weights: the run returns an outcome "stopped";
+- :meth:`TrainingJob.abort` (the worker's ``on_stop``: the window is closing) also gives up the
+  result, so the thread ends within one forward pass, with the worker's ``aborted``;
+- :meth:`TrainingJob.set_paused` holds training between batches.
 
 Typical use::
 
-    worker = TrainWorker(config, data_dir)
-    thread = QThread()
-    worker.moveToThread(thread)
-    thread.started.connect(worker.run)
-    worker.done.connect(thread.quit)
-    thread.start()
+    job = TrainingJob(config, data_dir)
+    worker = job.start_worker("digitdraw-training", yielded=on_report, returned=on_outcome, errored=on_error)
     ...
-    end_run(worker, thread)  # when the window closes: abort, quit, wait
+    worker.quit()  # when the window closes: abort, wait
 """
 
 from __future__ import annotations
 
 import threading
 import time
-import traceback
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject
 
-from ...core.checkpoints import Checkpoint
-from ...core.data import DataMissingError, MnistSplit, load_mnist, resolve_data_dir
-from ...core.anatomy import first_filters
-from ...core.memory import reuse_freed_memory
-from ...core.models import build_model
-from ...core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
-from ..app import hand_over_the_gil_often, set_up_worker_thread
-from ..language import error_text
+from ..core.anatomy import first_filters
+from ..core.checkpoints import Checkpoint
+from ..core.data import DataMissingError, MnistSplit, cached_mnist
+from ..core.models import build_model
+from ..core.threads import prepare_for_background_training
+from ..core.training import BatchReport, EvalReport, TrainConfig, TrainingError, evaluate, train
+from .language import error_text
+from .workers import Aborted, Worker, create_worker
 
-EMIT_INTERVAL_S = 0.2  # at most 5 progress signals a second: each costs the window ~4.5 ms (README, *Speed*)
+EMIT_INTERVAL_S = 0.2  # at most 5 progress reports a second: each costs the window ~4.5 ms of painting
 GALLERY_SIZE = 64  # misclassified test digits sent back for the gallery
 
-_mnist_cache: dict[Path, tuple[MnistSplit, MnistSplit]] = {}
-_mnist_lock = threading.Lock()
+
+@dataclass(frozen=True)
+class Status:
+    """A line for the status bar."""
+
+    text: str
 
 
-def cached_mnist(data_dir) -> tuple[MnistSplit, MnistSplit]:
-    """MNIST from ``data_dir``, read from disk once per process (safe from any thread)."""
-    root = resolve_data_dir(data_dir).resolve()
-    with _mnist_lock:
-        if root not in _mnist_cache:
-            _mnist_cache[root] = load_mnist(root)
-        return _mnist_cache[root]
+@dataclass(frozen=True)
+class TrainingStarted:
+    """Training (not loading) begins: this many steps lie ahead."""
 
-
-def end_run(worker, thread) -> None:
-    """End a worker's run at once and wait for its thread (the window is closing); None is allowed."""
-    if worker is not None:
-        worker.abort()
-    if thread is not None:
-        thread.quit()
-        thread.wait()
-
-
-def prepare_for_background_training() -> None:
-    """Process-wide settings under which training in a thread keeps pace with the command line.
-
-    Measured with ``benchmarks/ui_responsiveness.py`` (README, *Speed*): the GIL changes hands
-    every millisecond instead of every five, so the worker is not held up behind the window's
-    painting (nor the window behind the worker); and on glibc every thread allocates from the main
-    heap: in a thread's own malloc arena, torch's large per-step temporaries went back to the kernel
-    and came back page by page at every step, which halved the worker's speed.
-    """
-    hand_over_the_gil_often()
-    reuse_freed_memory(one_arena=True)
-
-
-class Aborted(Exception):
-    """Raised inside the worker thread to cut a run short when the window closes."""
+    total_steps: int
 
 
 @dataclass(frozen=True)
@@ -126,16 +102,10 @@ class Outcome:
     wrong_total: int = 0
 
 
-class TrainWorker(QObject):
-    """Loads MNIST and trains (or only evaluates) in whatever thread it is moved to."""
+class TrainingJob(QObject):
+    """Loads MNIST and trains (or only evaluates) the model, in the thread that calls :meth:`run`.
 
-    status = Signal(str)  # a line for the status bar
-    started_training = Signal(int)  # total steps
-    progress = Signal(object)  # Progress
-    evaluated = Signal(object)  # EvalReport
-    finished = Signal(object)  # Outcome
-    failed = Signal(str)  # a readable message
-    done = Signal()  # always last, after finished or failed
+    A QObject only for ``tr()``: it has no signals and lives in no event loop."""
 
     def __init__(
         self,
@@ -157,6 +127,7 @@ class TrainWorker(QObject):
         self.initial = initial
         self.evaluate_only = evaluate_only
         self.emit_interval_s = emit_interval_s
+        self.report: Callable[[object], None] = lambda item: None  # set by run()
         self._stop = threading.Event()
         self._abort = threading.Event()
         self._running = threading.Event()  # cleared while paused
@@ -185,29 +156,32 @@ class TrainWorker(QObject):
         else:
             self._running.set()
 
-    # -- runs in the worker thread --------------------------------------------------------
-    @Slot()
-    def run(self) -> None:
-        set_up_worker_thread()
-        try:
-            self._run()
-        except Aborted:
-            self.status.emit(self.tr("Training stopped."))
-        except DataMissingError as exc:
-            self.failed.emit(error_text(exc))
-        except (TrainingError, ValueError) as exc:
-            self.failed.emit(self.tr("Cannot train with these settings: {0}").format(exc))
-        except torch.OutOfMemoryError:
-            self.failed.emit(self.tr("Out of memory on {0}: try a smaller batch size or the CPU.").format(self.config.device))
-        except Exception as exc:  # anything else: report it, never let it kill the thread silently
-            traceback.print_exc()
-            self.failed.emit(self.tr("Training failed: {0}: {1}").format(type(exc).__name__, exc))
-        finally:
-            self.done.emit()
+    def describe_error(self, error: BaseException) -> str:
+        """What went wrong, as one sentence for the status line (the worker's ``describe_error``)."""
+        if isinstance(error, DataMissingError):
+            return error_text(error)
+        if isinstance(error, (TrainingError, ValueError)):
+            return self.tr("Cannot train with these settings: {0}").format(error)
+        if isinstance(error, torch.OutOfMemoryError):
+            return self.tr("Out of memory on {0}: try a smaller batch size or the CPU.").format(self.config.device)
+        return self.tr("Training failed: {0}: {1}").format(type(error).__name__, error)
 
-    def _run(self) -> None:
+    def start_worker(self, name: str, **slots) -> Worker:
+        """Run this job in a worker thread called ``name``, its signals connected to ``slots``
+        (``yielded=...``, ``returned=...``, ``errored=...``, ``finished=...``); the started worker."""
+        return create_worker(self.run, name=name, with_report=True, on_stop=self.abort,
+                             describe_error=self.describe_error, connect=slots)
+
+    # -- runs in the worker thread --------------------------------------------------------
+    def run(self, report: Callable[[object], None]):
+        """Train (or evaluate), sending what happens to ``report``; the :class:`Outcome`, or what a
+        subclass makes (None if nothing came of it). Raises :class:`Aborted` after :meth:`abort`."""
+        self.report = report
+        return self._run()
+
+    def _run(self):
         started = time.perf_counter()
-        self.status.emit(self.tr("Loading MNIST…"))
+        self.report(Status(self.tr("Loading MNIST…")))
         train_data, test_data = cached_mnist(self.data_dir)
         if self.train_subset:
             train_data = train_data.subset(self.train_subset)
@@ -223,9 +197,8 @@ class TrainWorker(QObject):
         self._model = model
         try:
             if self.evaluate_only:
-                self._evaluate_only(model, test_data, started)
-            else:
-                self._train(model, train_data, test_data, started)
+                return self._evaluate_only(model, test_data, started)
+            return self._train(model, train_data, test_data, started)
         finally:
             hook.remove()
 
@@ -233,17 +206,17 @@ class TrainWorker(QObject):
         if self._abort.is_set():
             raise Aborted
 
-    def _train(self, model, train_data: MnistSplit, test_data: MnistSplit, started: float) -> None:
+    def _train(self, model, train_data: MnistSplit, test_data: MnistSplit, started: float) -> Outcome | None:
         if self._stop.is_set():
-            self.status.emit(self.tr("Stopped before training began."))
-            return
+            self.report(Status(self.tr("Stopped before training began.")))
+            return None
         steps = -(-len(train_data) // self.config.batch_size) * self.config.epochs
-        self.started_training.emit(steps)
-        self.status.emit(
+        self.report(TrainingStarted(steps))
+        self.report(Status(
             self.tr("Training {0} on {1} images, testing on {2}, on {3}…").format(
                 self.config.arch, f"{len(train_data):,}", f"{len(test_data):,}", self.config.device
             )
-        )
+        ))
         result = train(
             self.config,
             train_data,
@@ -254,25 +227,22 @@ class TrainWorker(QObject):
             model=model,
         )
         self._flush()
-        checkpoint = result.checkpoint()
-        self.finished.emit(
-            self._outcome(
-                result.status,
-                result.message,
-                checkpoint,
-                result.test_accuracy,
-                time.perf_counter() - started,
-                result.epochs,
-                result.samples_per_s,
-                result.test_predictions,
-                test_data,
-            )
+        return self._outcome(
+            result.status,
+            result.message,
+            result.checkpoint(),
+            result.test_accuracy,
+            time.perf_counter() - started,
+            result.epochs,
+            result.samples_per_s,
+            result.test_predictions,
+            test_data,
         )
 
-    def _evaluate_only(self, model, test_data: MnistSplit, started: float) -> None:
+    def _evaluate_only(self, model, test_data: MnistSplit, started: float) -> Outcome:
         if self.initial is None:
             raise ValueError("there is no model to evaluate")
-        self.status.emit(self.tr("Testing {0} on {1} test images…").format(self.initial.arch, f"{len(test_data):,}"))
+        self.report(Status(self.tr("Testing {0} on {1} test images…").format(self.initial.arch, f"{len(test_data):,}")))
         device = self.config.device
         model.to(device)
         _, accuracy, predicted = evaluate(model, test_data, device)
@@ -281,24 +251,22 @@ class TrainWorker(QObject):
             self.initial.arch, model, test_accuracy=accuracy, training=dict(self.initial.training)
         )
         message = self.tr("{0} test accuracy on {1} test images").format(f"{accuracy:.2%}", f"{len(test_data):,}")
-        self.finished.emit(
-            self._outcome("evaluated", message, checkpoint, accuracy, time.perf_counter() - started, 0.0, 0.0, predicted, test_data)
-        )
+        return self._outcome("evaluated", message, checkpoint, accuracy, time.perf_counter() - started, 0.0, 0.0, predicted, test_data)
 
     def _should_stop(self) -> bool:
         if not self._running.is_set():
             paused_at = time.perf_counter()
             self._flush()
-            self.status.emit(self.tr("Paused — press Resume to go on, or Stop."))
+            self.report(Status(self.tr("Paused — press Resume to go on, or Stop.")))
             while not self._running.wait(0.1):
                 pass
             self._paused_s += time.perf_counter() - paused_at
             if not self._stop.is_set():
-                self.status.emit(self.tr("Training…"))
+                self.report(Status(self.tr("Training…")))
         self._check_abort()
         if self._stop.is_set():
             self._flush()
-            self.status.emit(self.tr("Stopping…"))
+            self.report(Status(self.tr("Stopping…")))
             return True
         return False
 
@@ -315,7 +283,7 @@ class TrainWorker(QObject):
         if report is None or not self._pending_steps:
             return
         self._last_emit = now if now is not None else time.perf_counter()
-        self.progress.emit(
+        self.report(
             Progress(
                 steps=np.asarray(self._pending_steps, dtype=np.int64),
                 losses=np.asarray(self._pending_losses, dtype=np.float64),
@@ -331,7 +299,7 @@ class TrainWorker(QObject):
 
     def _on_eval(self, report: EvalReport) -> None:
         self._flush()
-        self.evaluated.emit(report)
+        self.report(report)
 
     @staticmethod
     def _outcome(status, message, checkpoint, accuracy, seconds, epochs, samples_per_s, predicted, test_data) -> Outcome:

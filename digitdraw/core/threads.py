@@ -1,0 +1,115 @@
+"""How work in background threads shares the processor with the window's thread (no Qt here).
+
+The window's thread draws and answers the mouse; worker threads (training, measuring, explaining,
+importing) do the heavy work. The policy, set once per process or once per thread:
+
+- the GIL changes hands often (:func:`hand_over_the_gil_often`), so neither side waits long for it;
+- the window's thread runs torch on one thread and workers take every core
+  (:func:`leave_the_cores_to_workers`, :func:`set_up_worker_thread`);
+- a worker runs at a lower scheduling priority than the window's thread (:data:`WORKER_NICENESS`);
+- during training every thread allocates from glibc's main heap (:func:`prepare_for_background_training`);
+- slow imports happen in a thread with garbage collection held off (:func:`import_in_background`).
+
+``digitdraw.ui.workers`` applies the per-thread part to every worker it starts.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import os
+import sys
+import threading
+
+from .memory import reuse_freed_memory
+
+SWITCH_INTERVAL_S = 0.001  # how long one thread may keep the GIL while another waits for it
+WORKER_NICENESS = 5  # how much nicer (lower in priority) a worker thread is than the window's
+
+_worker_threads: list[int] = []  # torch's thread count before the window's thread kept one for itself
+
+
+def hand_over_the_gil_often() -> None:
+    """From now on the GIL changes hands every millisecond instead of every five.
+
+    For a window with work in a background thread (imports, training): the window gets the GIL
+    back soon after it asks, and the thread is not held up behind the window's painting either.
+    Set for the rest of the session: a thread that put back the old value on finishing would undo
+    it for another still running.
+    """
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
+
+
+def leave_the_cores_to_workers() -> None:
+    """From now on the calling (window's) thread runs torch on one thread; workers take every core.
+
+    GNU OpenMP keeps a team of helper threads for each thread that ran a parallel operation, and
+    once it manages more threads than there are cores it lets idle helpers sleep at once instead of
+    spinning: every operation of a training thread then waits for its helper to wake. A training
+    thread ran at 73 % of the main thread's samples a second as soon as the main thread had run one
+    parallel operation, at 100 % before. The window's own torch work is small: a drawing, a feature
+    map. Call it before the window's thread runs any torch operation.
+    """
+    import torch
+
+    if not _worker_threads:
+        _worker_threads.append(torch.get_num_threads())
+    torch.set_num_threads(1)
+    torch.get_num_threads()  # settles this thread's count now, whatever a worker sets later
+
+
+def set_up_worker_thread() -> None:
+    """In a worker thread, before its torch work: as many torch threads as the process had at
+    start, and a lower scheduling priority than the window's thread, so that the window gets a core
+    at once when it wakes (the helper threads torch starts from here inherit it)."""
+    if _worker_threads:
+        import torch
+
+        torch.set_num_threads(_worker_threads[0])
+    if hasattr(os, "setpriority"):  # Linux: a thread's own niceness; elsewhere nothing to do
+        try:
+            window = os.getpriority(os.PRIO_PROCESS, os.getpid())  # the main thread's niceness
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), window + WORKER_NICENESS)
+        except OSError:
+            pass
+
+
+def prepare_for_background_training() -> None:
+    """Process-wide settings under which training in a thread keeps pace with the command line.
+
+    The GIL changes hands every millisecond instead of every five, so the worker is not held up
+    behind the window's painting (nor the window behind the worker); and on glibc every thread
+    allocates from the main heap: in a thread's own malloc arena, torch's large per-step
+    temporaries went back to the kernel and came back page by page at every step, which halved the
+    worker's speed (``benchmarks/ui_responsiveness.py`` measures both).
+    """
+    hand_over_the_gil_often()
+    reuse_freed_memory(one_arena=True)
+
+
+def import_in_background(names: tuple[str, ...]) -> threading.Thread:
+    """Import ``names`` in a daemon thread, the GIL handed back to the window often meanwhile.
+
+    Garbage collection waits until they are in: a full collection amid the objects of torch and its
+    compiler stack holds the GIL for a hundred milliseconds or more, a visible freeze. Then the
+    objects made so far, which live as long as the app, are frozen out of every later collection.
+    A module that fails to import is skipped: whoever needs it later imports it again and reports
+    the error.
+    """
+
+    def work() -> None:
+        gc.disable()
+        try:
+            for name in names:
+                try:
+                    importlib.import_module(name)
+                except Exception:  # noqa: BLE001  reported by whoever imports it for real
+                    pass
+        finally:
+            gc.freeze()
+            gc.enable()
+
+    hand_over_the_gil_often()
+    thread = threading.Thread(target=work, name="digitdraw-imports", daemon=True)
+    thread.start()
+    return thread
