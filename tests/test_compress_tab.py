@@ -5,11 +5,13 @@ from __future__ import annotations
 import importlib.util
 
 import pytest
+from PySide6.QtCore import Qt
 
 from digitdraw.core.checkpoints import load_checkpoint
 from digitdraw.core.inference import Classifier
 from digitdraw.ui.compress.tab import CompressTab
 from digitdraw.ui.draw.tab import DrawTab
+from digitdraw.ui.language import install_translators, remove_translators
 
 from digit_strokes import clear_drawing
 from test_draw_tab import draw, shown_digit
@@ -37,7 +39,7 @@ def test_the_slider_changes_the_measured_accuracy(tab, qtbot):
 
 def test_int8_variant_goes_to_the_draw_tab_reads_a_drawn_digit_and_saves(tab, qtbot, shown_tab, tmp_path):
     tab.measure_variants()
-    qtbot.waitUntil(lambda: "int8 (static)" in tab.variants, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "int8" in tab.variants, timeout=WAIT_MS)
     names = [tab.table.item(row, 0).text() for row in range(tab.table.rowCount())]
     tab.table.selectRow(names.index("int8 (static)"))
     draw_tab = shown_tab(DrawTab(), 900, 600)
@@ -53,6 +55,25 @@ def test_int8_variant_goes_to_the_draw_tab_reads_a_drawn_digit_and_saves(tab, qt
     tab.table.selectRow(0)
     assert not tab.save_selected(tmp_path / "int8.pt" / "inside-a-file.pt")  # a file where a folder should be
     assert "Could not write" in tab.status_label.text()
+
+
+def test_variants_are_keyed_by_id_so_a_change_of_language_midway_keeps_the_comparison(tab, qtbot):
+    """The table compares each variant with the original: found by its id, not by its name in
+    whichever language the original was measured in."""
+    qtbot.waitUntil(lambda: "original" in tab.variants, timeout=WAIT_MS)  # measured in English
+    install_translators("zh_CN")
+    try:
+        tab.measure_variants()
+        qtbot.waitUntil(lambda: "int8" in tab.variants, timeout=WAIT_MS)
+        keys = [tab.table.item(row, 0).data(Qt.ItemDataRole.UserRole) for row in range(tab.table.rowCount())]
+        row = keys.index("int8")
+        name, size_vs_original = tab.table.item(row, 0).text(), tab.table.item(row, 5).text()
+    finally:
+        remove_translators()
+    assert name == "int8 量化（静态）", "shown in the language of the moment"
+    assert int(size_vs_original.rstrip("%")) < 50, f"an int8 model is about a quarter of the original's size: {size_vs_original}"
+    tab.table.selectRow(row)
+    assert tab.selected_variant()[1].compression["method"] == "int8"
 
 
 @pytest.mark.skipif(importlib.util.find_spec("onnxruntime") is None, reason="the export extra is not installed")

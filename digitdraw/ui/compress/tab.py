@@ -63,15 +63,39 @@ def measure_pruned(data_dir, checkpoint: Checkpoint, structure: str, amount: flo
     return PrunedAccuracy(structure, amount, len(subset), subset is test, compression.accuracy(model, subset))
 
 
-def measure_variants(data_dir, variants: list[tuple[str, Checkpoint, str | None]]):
-    """For each (name, checkpoint, method), yields (name, the variant, its compression.Measures):
-    with a method, the variant is what ``method`` makes of the checkpoint."""
+@dataclass(frozen=True)
+class VariantId:
+    """Which variant a row of the table holds, whatever the language it is shown in.
+
+    Its :attr:`key` ("original", "int8", "dynamic-int8", "pruned-50-unstructured",
+    "pruned-50-unstructured+int8", "pruned-50-channels+fine-tuned") keys :attr:`CompressTab.variants`;
+    only the table's text is translated (:meth:`CompressTab.variant_name`).
+    """
+
+    method: str | None = None  # what compression.compress made of the checkpoint last: "int8", "dynamic-int8"
+    pruned: tuple[float, str] | None = None  # (amount, structure) it was pruned with
+    fine_tuned: bool = False
+
+    @property
+    def key(self) -> str:
+        parts = [f"pruned-{round(self.pruned[0] * 100)}-{self.pruned[1]}"] if self.pruned else []
+        parts += ["fine-tuned"] if self.fine_tuned else []
+        parts += [self.method] if self.method else []
+        return "+".join(parts) or "original"
+
+
+ORIGINAL = VariantId()
+
+
+def measure_variants(data_dir, variants: list[tuple[VariantId, Checkpoint]]):
+    """For each (id, checkpoint), yields (id, the variant, its compression.Measures): with a
+    ``method`` in the id, the variant is what that method makes of the checkpoint."""
     train, test = cached_mnist(data_dir)
-    for name, checkpoint, method in variants:
-        if method is not None:
-            calibration = compression.calibration_digits(train) if method == "int8" else None
-            checkpoint = compression.compress(checkpoint, method, calibration=calibration)
-        yield name, checkpoint, compression.measure(checkpoint, test)
+    for variant, checkpoint in variants:
+        if variant.method is not None:
+            calibration = compression.calibration_digits(train) if variant.method == "int8" else None
+            checkpoint = compression.compress(checkpoint, variant.method, calibration=calibration)
+        yield variant, checkpoint, compression.measure(checkpoint, test)
 
 
 def export_checked(data_dir, checkpoint: Checkpoint, fmt: str, path: str) -> ExportReport:
@@ -92,7 +116,7 @@ class CompressTab(QWidget):
         self.current_model = current_model
         self.source: Checkpoint | None = None
         self.source_name = ""
-        self.variants: dict[str, tuple[Checkpoint, compression.Measures]] = {}
+        self.variants: dict[str, tuple[Checkpoint, compression.Measures]] = {}  # by VariantId.key
         self.curve: dict[float, float] = {}  # sparsity -> accuracy on all test digits, for the chosen structure
         self.worker: Worker | None = None  # measuring or exporting, one request at a time
         self._waiting_pruned: tuple | None = None  # only the newest slider position waits
@@ -122,7 +146,7 @@ class CompressTab(QWidget):
                                               "Load the original in the Draw tab.").format(self.source_name))
             return
         self.source_label.setText(self.tr("Starting from the Draw tab's model: {0} ({1}).").format(self.source_name, self.source.arch))
-        self._request_variants([(self.tr("original"), self.source, None)])
+        self._request_variants([(ORIGINAL, self.source)])
         self._slider_moved()
 
     def file_actions(self) -> list[QAction]:
@@ -187,19 +211,33 @@ class CompressTab(QWidget):
         if self.source is None or self.source.quantized:
             return
         pruned = compression.prune(self.source, self.amount, self.structure)
-        name = self.tr("pruned {0:.0%}, {1}").format(self.amount, self._structure_name(self.structure_combo.currentData()))
+        setting = (self.amount, self.structure)
         self._set_status(self.tr("Measuring the variants in the background…"))
         self._request_variants([
-            (self.tr("int8 (static)"), self.source, "int8"),
-            (self.tr("dynamic int8 (linear layers)"), self.source, "dynamic-int8"),
-            (name, pruned, None),
-            (self.tr("{0} + int8").format(name), pruned, "int8"),
+            (VariantId("int8"), self.source),
+            (VariantId("dynamic-int8"), self.source),
+            (VariantId(pruned=setting), pruned),
+            (VariantId("int8", pruned=setting), pruned),
         ])
 
-    def _variant_measured(self, variant: tuple[str, Checkpoint, compression.Measures]) -> None:
-        name, checkpoint, measures = variant
-        self.variants[name] = (checkpoint, measures)
-        base = self.variants.get(self.tr("original"), (None, measures))[1]
+    def variant_name(self, variant: VariantId) -> str:
+        """How the table names ``variant``, in the app's language."""
+        if variant.pruned is None:
+            names = {None: self.tr("original"), "int8": self.tr("int8 (static)"),
+                     "dynamic-int8": self.tr("dynamic int8 (linear layers)")}
+            return names.get(variant.method, variant.key)
+        amount, structure = variant.pruned
+        if variant.fine_tuned:
+            name = self.tr("pruned {0:.0%}, {1}, fine-tuned").format(amount, self._structure_name(structure))
+        else:
+            name = self.tr("pruned {0:.0%}, {1}").format(amount, self._structure_name(structure))
+        return self.tr("{0} + int8").format(name) if variant.method == "int8" else name
+
+    def _variant_measured(self, measured: tuple[VariantId, Checkpoint, compression.Measures]) -> None:
+        variant, checkpoint, measures = measured
+        key, name = variant.key, self.variant_name(variant)
+        self.variants[key] = (checkpoint, measures)
+        base = self.variants.get(ORIGINAL.key, (None, measures))[1]
         cells = [
             name,
             self.tr("{0:.1f} KB").format(measures.size_bytes / 1000),
@@ -210,13 +248,15 @@ class CompressTab(QWidget):
             self.tr("{0:+.2f} points").format((measures.accuracy - base.accuracy) * 100),
             self.tr("{0:.2f}×").format(base.latency_ms / measures.latency_ms),
         ]
-        rows = [self.table.item(r, 0).text() for r in range(self.table.rowCount())]
-        row = rows.index(name) if name in rows else self.table.rowCount()
+        rows = [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in range(self.table.rowCount())]
+        row = rows.index(key) if key in rows else self.table.rowCount()
         self.table.setRowCount(max(self.table.rowCount(), row + 1))
         for column, text in enumerate(cells):
             item = QTableWidgetItem(text)
             if column:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            else:
+                item.setData(Qt.ItemDataRole.UserRole, key)
             self.table.setItem(row, column, item)
         if self.table.currentRow() < 0:
             self.table.selectRow(row)
@@ -230,8 +270,8 @@ class CompressTab(QWidget):
         row = self.table.currentRow()
         if row < 0 or self.table.item(row, 0) is None:
             return None
-        name = self.table.item(row, 0).text()
-        return name, self.variants[name][0]
+        item = self.table.item(row, 0)
+        return item.text(), self.variants[item.data(Qt.ItemDataRole.UserRole)][0]
 
     def use_selected(self) -> None:
         """Send the selected variant to the Draw tab."""
@@ -282,9 +322,8 @@ class CompressTab(QWidget):
             return
         tuned = replace(outcome.checkpoint, mean=pruned.mean, std=pruned.std,
                         compression=dict(pruned.compression, fine_tuned_digits=FINE_TUNE_DIGITS))
-        name = self.tr("pruned {0:.0%}, {1}, fine-tuned").format(
-            pruned.compression["amount"], self._structure_name(pruned.compression["structure"]))
-        self._request_variants([(name, tuned, None)])
+        setting = (pruned.compression["amount"], pruned.compression["structure"])
+        self._request_variants([(VariantId(pruned=setting, fine_tuned=True), tuned)])
 
     def _fine_tune_ended(self) -> None:
         self._fine_tune = None
