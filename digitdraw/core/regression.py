@@ -9,6 +9,8 @@ the user's units.
 from __future__ import annotations
 
 import functools
+import os
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -241,6 +243,56 @@ class RegressionFit:
         self.model.eval()
         y = self.model(self.scaling.x(x)).view(-1).double().numpy()
         return self.scaling.y_mean + self.scaling.y_std * y
+
+
+def fitted_parameters(fit: RegressionFit) -> dict:
+    """The fitted parameters as ``digitdraw fit`` reports them: the line's w and b and the polynomial's
+    coefficients c0, c1, ... in the points' units; a network's weights (which act on the rescaled x and y)
+    with the scaling (x centre, x half-range, y mean, y standard deviation)."""
+    scaling = fit.scaling or Scaling(0.0, 1.0, 0.0, 1.0)
+    if fit.kind == "line":
+        w, b = fit.line_parameters()
+        return {"w": w, "b": b}
+    if fit.kind == "polynomial":
+        linear = fit.model.linear
+        scaled = np.polynomial.Polynomial([linear.bias.item(), *linear.weight.detach().double().view(-1).tolist()])
+        u = np.polynomial.Polynomial([-scaling.x_center / scaling.x_scale, 1 / scaling.x_scale])
+        return {"coefficients": [float(c) for c in (scaling.y_mean + scaling.y_std * scaled(u)).coef]}
+    parameters = {name: p.detach().double().view(-1).tolist() for name, p in fit.model.named_parameters()}
+    parameters["scaling"] = [float(scaling.x_center), float(scaling.x_scale), scaling.y_mean, scaling.y_std]
+    return parameters
+
+
+def read_points_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) from a text file of two numbers a line, separated by a comma, semicolon or spaces; a first
+    line of column names and lines starting with ``#`` are skipped."""
+    try:
+        with open(path, encoding="utf-8-sig") as file:
+            lines = file.read().splitlines()
+    except FileNotFoundError:
+        raise RegressionInputError(translatable("{path}: no such file"), path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegressionInputError(translatable("{path}: cannot be read as text ({reason})"), path=path,
+                                   reason=exc) from None
+    xs, ys, first = [], [], True
+    for number, line in enumerate(lines, 1):
+        fields = [f for f in re.split(r"[,;\s]+", line.strip()) if f]
+        if not fields or fields[0].startswith("#"):
+            continue
+        try:
+            if len(fields) != 2:
+                raise ValueError
+            x, y = float(fields[0]), float(fields[1])
+        except ValueError:
+            if first:  # column names
+                first = False
+                continue
+            raise RegressionInputError(translatable("{path}, line {line}: expected two numbers, x and y, found {text!r}"),
+                                       path=path, line=number, text=line.strip()) from None
+        first = False
+        xs.append(x)
+        ys.append(y)
+    return np.array(xs), np.array(ys)
 
 
 @dataclass(frozen=True)
