@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_learn_parser(commands)
     _add_explain_parser(commands)
     _add_autograd_parser(commands)
+    _add_fit_parser(commands)
+    _add_code_parser(commands)  # after the commands it mirrors
     return parser
 
 
@@ -523,3 +525,147 @@ def _run_autograd(args) -> int:
     print(graph.to_text())
     return 0
 
+def _add_fit_parser(commands) -> None:
+    from .core.regression import ACTIVATIONS, MODEL_KINDS, OPTIMIZERS
+
+    fit = commands.add_parser(
+        "fit", help=_("fit a line, a polynomial or a small network to points by gradient descent (the Regression tab)"),
+        description=_("Gradient descent on the mean squared error, as the Regression tab runs it. "
+                      "The last line is JSON: model, steps, loss and the fitted parameters."),
+    )
+    fit.add_argument("--points", required=True, metavar="FILE.csv", help=_("two numbers a line, x and y"))
+    fit.add_argument("--model", choices=MODEL_KINDS, default="line", help=_("what to fit (default: %(default)s)"))
+    fit.add_argument("--degree", type=int, default=3, help=_("the polynomial's degree, 1 to 12 (default: %(default)s)"))
+    fit.add_argument("--activation", choices=sorted(ACTIVATIONS), default="tanh",
+                     help=_("the network's hidden activation (default: %(default)s)"))
+    fit.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="sgd", help=_("(default: %(default)s)"))
+    fit.add_argument("--lr", type=float, default=0.1, help=_("learning rate (default: %(default)s)"))
+    fit.add_argument("--steps", type=int, default=1000,
+                     help=_("optimizer steps at most; it stops sooner once converged (default: %(default)s)"))
+    fit.add_argument("--seed", type=int, default=0, help=_("random seed of the starting weights (default: %(default)s)"))
+    fit.add_argument("--json", action="store_true", help=_("print only the JSON line"))
+    fit.set_defaults(run=_run_fit)
+
+
+def _run_fit(args) -> int:
+    from .core.regression import RegressionFit, RegressionInputError, fitted_parameters, read_points_csv
+
+    if args.steps < 1 or not args.lr > 0:
+        print(_("digitdraw fit: --steps and --lr must be positive"), file=sys.stderr)
+        return 2
+    fit = None
+    try:
+        x, y = read_points_csv(args.points)
+        fit = RegressionFit(args.model, degree=args.degree, activation=args.activation, optimizer=args.optimizer,
+                            lr=args.lr, seed=args.seed)
+        fit.set_points(x, y)
+        while fit.steps < args.steps and not fit.converged:
+            loss = fit.step(min(100, args.steps - fit.steps))
+            if not args.json:
+                print(_("step {step}: loss {loss}").format(step=fit.steps, loss=f"{loss:.6g}"))
+    except RegressionInputError as exc:
+        print(f"digitdraw fit: {_error_text(exc)}", file=sys.stderr)
+        return 1 if fit is not None and fit.diverged else 2
+    print(json.dumps({"model": args.model, "steps": fit.steps, "loss": loss, "parameters": fitted_parameters(fit)}))
+    return 0
+
+
+CODE_COMMANDS = ("train", "fit", "classify", "compress")
+
+
+def _add_code_parser(commands) -> None:
+    code = commands.add_parser(
+        "code", help=_("print the PyTorch script that does what a command does"),
+        description=_("Print a PyTorch script (torch, torchvision, numpy and PIL only) that does what the command does "
+                      "with the same options; its last line prints the same JSON."),
+    )
+    mirrors = code.add_subparsers(title=_("commands"), metavar="COMMAND", required=True)
+    for name in CODE_COMMANDS:
+        source = commands.choices[name]
+        mirror = mirrors.add_parser(name, help=_("the script for digitdraw {command}").format(command=name),
+                                    description=source.description)
+        _mirror_options(source, mirror)
+        mirror.add_argument("--language", choices=["en", "zh_CN"],
+                            help=_("language of the script's comments (default: the terminal's)"))
+        mirror.set_defaults(run=_run_code, code_command=name)
+
+
+def _mirror_options(source: argparse.ArgumentParser, mirror: argparse.ArgumentParser) -> None:
+    """Give ``mirror`` the options of ``source`` (copies, so neither changes the other); the pictures a
+    command reads become optional, since the script takes its own."""
+    import copy
+
+    for action in source._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        action = copy.copy(action)
+        if not action.option_strings and action.nargs == "+":
+            action.nargs, action.default, action.required = "*", [], False
+        mirror._add_action(action)
+    mirror.set_defaults(**{key: value for key, value in source._defaults.items() if key != "run"})
+
+
+def _run_code(args) -> int:
+    from .core.checkpoints import CheckpointError
+    from .core.codegen import CodeError, language_of
+    from .core.regression import RegressionInputError
+
+    language = args.language or language_of(next(
+        (os.environ[name] for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(name)), ""))
+    try:
+        script = {"train": _train_code, "fit": _fit_code, "classify": _classify_code,
+                  "compress": _compress_code}[args.code_command](args, language)
+    except (CodeError, CheckpointError, RegressionInputError, ValueError) as exc:
+        print(f"digitdraw code {args.code_command}: {_error_text(exc)}", file=sys.stderr)
+        return 2
+    sys.stdout.write(script)
+    return 0
+
+
+def _train_code(args, language: str) -> str:
+    from .core.codegen import train_script
+    from .core.data import resolve_data_dir
+    from .core.devices import resolve_device
+    from .core.training import RECIPES, with_overrides
+
+    config = with_overrides(
+        RECIPES[args.recipe], arch=args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+        optimizer=args.optimizer, schedule=getattr(args, "schedule", None), augment=args.augment,
+        device=resolve_device(args.device), target_accuracy=args.target_accuracy, seed=args.seed,
+    )
+    data_dir = resolve_data_dir(args.train_data_dir or args.data_dir)
+    return train_script(config, getattr(args, "train_images", None), str(data_dir), args.out, language)
+
+
+def _fit_code(args, language: str) -> str:
+    from .core.codegen import FitSettings, fit_script
+    from .core.regression import read_points_csv
+
+    x, y = read_points_csv(args.points)
+    settings = FitSettings(tuple(x), tuple(y), args.model, args.degree, activation=args.activation,
+                           optimizer=args.optimizer, lr=args.lr, steps=args.steps, seed=args.seed)
+    return fit_script(settings, language)
+
+
+def _classify_code(args, language: str) -> str:
+    from .core.checkpoints import load_checkpoint
+    from .core.codegen import check_model, classify_script
+    from .core.inference import default_model_path
+
+    path = args.model or str(default_model_path())
+    checkpoint = load_checkpoint(path)
+    check_model(checkpoint)
+    return classify_script(checkpoint.arch, path, args.device, language)
+
+
+def _compress_code(args, language: str) -> str:
+    from .core.checkpoints import load_checkpoint
+    from .core.codegen import check_model, compress_script
+    from .core.data import resolve_data_dir
+    from .core.inference import default_model_path
+
+    path = args.model or str(default_model_path())
+    checkpoint = load_checkpoint(path)
+    check_model(checkpoint)
+    return compress_script(checkpoint.arch, path, args.method, 0.5 if args.amount is None else args.amount,
+                           args.structure, args.out, str(resolve_data_dir(args.data_dir)), language)

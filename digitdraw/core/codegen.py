@@ -13,14 +13,18 @@ import functools
 import shlex
 from dataclasses import dataclass
 
-from .augment import Augmentation
+from typing import TYPE_CHECKING
+
 from .checkpoints import MNIST_MEAN, MNIST_STD
 from .messages import UserMessage, translatable
-from .training import TrainConfig
+
+if TYPE_CHECKING:
+    from .training import TrainConfig
 
 LANGUAGES = ("en", "zh_CN")
 ARCHITECTURES = ("classic", "digitnet", "digitnet2")  # the networks the templates can write out
-SCRIPT_NAMES = {"train": "train.py", "fit": "fit.py", "classify": "classify.py", "compress": "compress.py"}
+# The file a script loads when the model was trained in this session and not saved yet.
+UNSAVED_MODEL = "digitdraw-model.pt"
 
 
 class CodeError(UserMessage, ValueError):
@@ -92,6 +96,13 @@ def _check_arch(arch: str) -> None:
                         arch=arch, known=", ".join(ARCHITECTURES))
 
 
+def check_model(checkpoint) -> None:
+    """Raise :class:`CodeError` for a checkpoint the scripts cannot load: an int8 model, an unknown network."""
+    if checkpoint.quantized:
+        raise CodeError(translatable("No code is written for an int8 model: load the model it was made from."))
+    _check_arch(checkpoint.arch)
+
+
 def _float_list(values) -> str:
     """A list literal of floats, four a line, that reads back exactly."""
     numbers = [repr(float(v)) for v in values]
@@ -106,8 +117,10 @@ def _float_list(values) -> str:
 
 def fit_script(settings: FitSettings, language: str = "en") -> str:
     """The Regression tab's gradient descent on these points, as ``digitdraw fit`` runs it."""
-    from .regression import DIVERGENCE_LOSS, CONVERGED_GRADIENT, MODEL_KINDS, OPTIMIZERS
+    from .regression import CONVERGED_GRADIENT, DIVERGENCE_LOSS, MODEL_KINDS, OPTIMIZERS, build_model, check_points
 
+    check_points(settings.x, settings.y)
+    build_model(settings.kind, settings.degree, settings.hidden, settings.activation)  # a degree out of range
     if settings.kind not in MODEL_KINDS:
         raise ValueError(f"unknown model kind {settings.kind!r} (known: {', '.join(MODEL_KINDS)})")
     if settings.optimizer not in OPTIMIZERS:
@@ -137,6 +150,8 @@ def fit_script(settings: FitSettings, language: str = "en") -> str:
 def train_script(config: TrainConfig, train_images: int | None = None, data_dir: str = "data",
                  out: str = "digitdraw-model.pt", language: str = "en") -> str:
     """The Train tab's run with ``config`` on the first ``train_images`` training images (all when None)."""
+    from .augment import Augmentation
+
     config.validate()
     _check_arch(config.arch)
     if config.target_accuracy is not None:

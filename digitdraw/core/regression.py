@@ -58,6 +58,11 @@ def _as_points(x, y) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def check_points(x, y) -> None:
+    """Raise :class:`RegressionInputError` for points that cannot be fitted."""
+    _as_points(x, y)
+
+
 def closed_form_line(x, y) -> tuple[float, float]:
     """The least-squares slope and intercept, w = cov(x, y) / var(x) and b = ȳ − w x̄."""
     x, y = _as_points(x, y)

@@ -35,6 +35,7 @@ from ...core.data import cached_mnist
 from ...core.export import ExportReport, export
 from ...core.inference import Classifier
 from ...core.training import TrainConfig
+from ..code_panel import code_button
 from ..training_job import Status, TrainingJob
 from ..workers import Worker, create_worker
 
@@ -116,6 +117,7 @@ class CompressTab(QWidget):
         self.current_model = current_model
         self.source: Checkpoint | None = None
         self.source_name = ""
+        self.source_path: str | None = None
         self.variants: dict[str, tuple[Checkpoint, compression.Measures]] = {}  # by VariantId.key
         self.curve: dict[float, float] = {}  # sparsity -> accuracy on all test digits, for the chosen structure
         self.worker: Worker | None = None  # measuring or exporting, one request at a time
@@ -133,6 +135,7 @@ class CompressTab(QWidget):
         if classifier is None or classifier.checkpoint is self.source:
             return
         self.source = classifier.checkpoint
+        self.source_path = classifier.source
         self.source_name = Path(classifier.source).name if classifier.source else self.tr("the model trained in this session")
         self.variants.clear()
         self.table.setRowCount(0)
@@ -163,6 +166,20 @@ class CompressTab(QWidget):
         for worker in (self._fine_tune, self.worker):
             if worker is not None:
                 worker.quit()
+
+    def code_script(self, language: str) -> tuple[str, str]:
+        """The script that prunes the model at the slider's setting and measures it, as
+        ``digitdraw code compress --method prune --amount ... --structure ...`` writes it."""
+        from ...core.codegen import UNSAVED_MODEL, CodeError, check_model, compress_script  # Jinja2: at the first press
+        from ...core.data import resolve_data_dir
+        from ...core.messages import translatable
+
+        if self.source is None:
+            raise CodeError(translatable("No model is loaded."))
+        check_model(self.source)
+        script = compress_script(self.source.arch, self.source_path or UNSAVED_MODEL, "prune", self.amount,
+                                 self.structure, None, str(resolve_data_dir(self.data_dir)), language)
+        return script, "compress.py"
 
     # --- pruning slider and curve ------------------------------------------------------------
 
@@ -426,6 +443,9 @@ class CompressTab(QWidget):
         left.addWidget(self.plot, 1)
         left.addWidget(self.measure_button)
         left.addWidget(self.fine_tune_button)
+        self.code_button = code_button(self, self.code_script, self.tr("The PyTorch code that prunes the model "
+                                                                        "the way this tab does, at this setting."))
+        left.addWidget(self.code_button, 0, Qt.AlignmentFlag.AlignRight)
 
         self.table = QTableWidget(0, 8, objectName="variantsTable")
         self.table.setHorizontalHeaderLabels([

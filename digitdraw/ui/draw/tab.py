@@ -26,13 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.checkpoints import CheckpointError
+from ...core.codegen import UNSAVED_MODEL
 from ...core.devices import available_devices
 from ...core.heatmap import attribution_rgba, on_paper
 from ...core.imageio import ImageReadError, read_image
 from ...core.inference import Classifier, Prediction
+from ...core.messages import translatable
 from ...core.preprocess import BOX, PEN_RADIUS, image_to_image, strokes_to_image
 from .canvas import Canvas
 from .inside_view import InsideView
+from ..code_panel import code_button
 from ..language import device_label, error_text
 from ..pictures import qimage
 from .personal_panel import PersonalPanel
@@ -342,6 +345,9 @@ class DrawTab(QWidget):
         side.addWidget(self.chart, 1)
         side.addSpacing(8)
         side.addLayout(details)
+        self.code_button = code_button(self, self.code_script, self.tr("The PyTorch code that reads a picture of a digit "
+                                                                        "the way this tab does, with this model."))
+        side.addWidget(self.code_button, 0, Qt.AlignmentFlag.AlignRight)
 
         left = QVBoxLayout()
         left.addWidget(self.canvas, 1)
@@ -362,6 +368,16 @@ class DrawTab(QWidget):
         split.setSizes([600, 300])  # in proportion to the height there is; the inside view is ~300 px in full
         layout = QVBoxLayout(self)
         layout.addWidget(split)
+
+    def code_script(self, language: str) -> tuple[str, str]:
+        """The script that classifies pictures with this tab's model, as ``digitdraw code classify --model ...``."""
+        from ...core.codegen import CodeError, check_model, classify_script  # Jinja2: loaded at the first press
+
+        if self.classifier is None:
+            raise CodeError(translatable("No model is loaded."))
+        check_model(self.classifier.checkpoint)
+        path = self.classifier.source or UNSAVED_MODEL
+        return classify_script(self.classifier.arch, path, self.classifier.device, language), "classify.py"
 
     def _build_pen_controls(self) -> QHBoxLayout:
         pen_slider = QSlider(Qt.Orientation.Horizontal, minimum=2, maximum=48, value=int(self.canvas.pen_width))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
                                QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from ...core.regression import RegressionFit, RegressionInputError, closed_form_line, line_loss_surface, random_points
+from ..code_panel import code_button
 from ..language import error_text
 from ..plots import light_plot
 
@@ -204,7 +205,12 @@ class RegressionTab(QWidget):
         graph_button = QPushButton(self.tr("Show the graph"), objectName="showGraphButton")
         graph_button.setToolTip(self.tr("Open the Autograd tab on this loss: the graph PyTorch records for one step"))
         graph_button.clicked.connect(self.graph_requested)
-        form.addRow(graph_button)
+        self.code_button = code_button(self, self.code_script, self.tr("The PyTorch code that fits these points "
+                                                                        "the way this tab does, with these settings."))
+        more = QHBoxLayout()
+        more.addWidget(graph_button)
+        more.addWidget(self.code_button)
+        form.addRow(more)
 
         self.slope_label = QLabel(objectName="slopeLabel")
         self.intercept_label = QLabel(objectName="interceptLabel")
@@ -268,6 +274,17 @@ class RegressionTab(QWidget):
     def _fill_random(self, shape: str) -> None:
         x_range, y_range = self.view_box.viewRange()
         self.set_points(*random_points(shape, x_range=x_range, y_range=y_range))
+
+    def code_script(self, language: str) -> tuple[str, str]:
+        """The script for this fit, as ``digitdraw code fit --points ... --model ...`` writes it (seed 0, 1000 steps)."""
+        from ...core.codegen import FitSettings, fit_script  # Jinja2: loaded at the first press
+
+        settings = FitSettings(
+            tuple(self.fit.x), tuple(self.fit.y), self.model_box.currentData(), self.degree_box.value(),
+            activation=self.activation_box.currentText().lower(), optimizer=self.optimizer_box.currentText().lower(),
+            lr=self.lr_box.value(),
+        )
+        return fit_script(settings, language), "fit.py"
 
     # --- fitting ------------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from ...core.devices import available_devices
 from ...core.inference import Classifier
 from ...core.models import architectures
 from ...core.training import OPTIMIZERS, RECIPES, SCHEDULES, EvalReport, TrainConfig
+from ..code_panel import code_button
 from ..language import device_label, error_text
 from ..pictures import mosaic_image, qimage
 from ..workers import Worker
@@ -44,6 +45,7 @@ from ..training_job import Outcome, Progress, Status, TrainingJob, TrainingStart
 from .views import AccuracyPlot, ConfusionMatrixView, LossPlot, MistakesGallery
 
 FULL_TRAIN_SET = 60_000
+DEFAULT_MODEL_FILE = "digitdraw-model.pt"  # where the script saves its weights: digitdraw train's default
 FILTERS_WIDTH = 120  # the first layer's filters, live while training
 
 
@@ -193,9 +195,12 @@ class TrainTab(QWidget):
         model_row.addWidget(self.use_button, 1)
         model_row.addWidget(self.save_button)
 
+        self.code_button = code_button(self, self.code_script, self.tr("The PyTorch code that trains the network "
+                                                                        "the way this tab does, with these settings."))
         left = QVBoxLayout()
         left.setSpacing(4)
         left.addWidget(self.settings_box)
+        left.addWidget(self.code_button, 0, Qt.AlignmentFlag.AlignRight)
         left.addLayout(run_row)
         left.addWidget(self.progress_bar)
         left.addWidget(self.speed_label)
@@ -297,6 +302,15 @@ class TrainTab(QWidget):
             device=self.device_combo.currentData(),
             target_accuracy=self.target_spin.value() / 100 if self.target_check.isChecked() else None,
         )
+
+    def code_script(self, language: str) -> tuple[str, str]:
+        """The script for a run with these settings, as ``digitdraw code train ...`` writes it."""
+        from ...core.codegen import train_script  # Jinja2: loaded at the first press
+        from ...core.data import resolve_data_dir
+
+        script = train_script(self.config(), self.train_subset(), str(resolve_data_dir(self.data_dir)),
+                              DEFAULT_MODEL_FILE, language)
+        return script, "train.py"
 
     def _show_run_ahead(self) -> None:
         """Lay the plots' x axes out for the run the settings describe, while the window is idle:
