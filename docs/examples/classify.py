@@ -1,7 +1,8 @@
 """Read digits from pictures with a trained network, the way digitdraw's Draw tab does.
 
 Written by digitdraw; it needs only torch, numpy and PIL (Pillow).
-The same in digitdraw: digitdraw classify --json --model resources/digitnet-default.pt IMAGE
+The same in digitdraw:
+    digitdraw classify --json --model resources/digitnet-default.pt IMAGE
 """
 
 import argparse

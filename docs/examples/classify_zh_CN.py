@@ -1,7 +1,8 @@
 """用训练好的网络识别图片里的数字，做法和 digitdraw 的绘图页一样。
 
 由 digitdraw 生成；只需要 torch、numpy 和 PIL（Pillow）。
-在 digitdraw 中的同样操作：digitdraw classify --json --model resources/digitnet-default.pt IMAGE
+在 digitdraw 中的同样操作：
+    digitdraw classify --json --model resources/digitnet-default.pt IMAGE
 """
 
 import argparse

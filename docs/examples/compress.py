@@ -1,7 +1,8 @@
 """Make a trained network smaller, and measure what it costs: size, accuracy, speed.
 
 Written by digitdraw (the Compress tab); it needs only torch and torchvision.
-The same in digitdraw: digitdraw compress --model resources/digitnet-default.pt --method prune --amount 0.5 --structure unstructured
+The same in digitdraw:
+    digitdraw compress --model resources/digitnet-default.pt --method prune --amount 0.5 --structure unstructured
 """
 
 import argparse

@@ -1,7 +1,8 @@
 """把训练好的网络变小，并测量代价：大小、准确率、速度。
 
 由 digitdraw（压缩页）生成；只需要 torch 和 torchvision。
-在 digitdraw 中的同样操作：digitdraw compress --model resources/digitnet-default.pt --method prune --amount 0.5 --structure unstructured
+在 digitdraw 中的同样操作：
+    digitdraw compress --model resources/digitnet-default.pt --method prune --amount 0.5 --structure unstructured
 """
 
 import argparse

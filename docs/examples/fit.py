@@ -1,7 +1,8 @@
 """Fit a straight line y = w x + b to 24 points by gradient descent on the mean squared error.
 
 Written by digitdraw (the Regression tab); it needs only torch and numpy.
-The same fit on the command line: digitdraw fit --points POINTS.csv --model line --optimizer sgd --lr 0.1 --steps 1000 --seed 0
+The same fit on the command line:
+    digitdraw fit --points POINTS.csv --model line --optimizer sgd --lr 0.1 --steps 1000 --seed 0
 """
 
 import argparse

@@ -1,7 +1,8 @@
 """用梯度下降最小化均方误差，把直线 y = w x + b拟合到 24 个点上。
 
 由 digitdraw（回归页）生成；只需要 torch 和 numpy。
-命令行上的同一次拟合：digitdraw fit --points POINTS.csv --model line --optimizer sgd --lr 0.1 --steps 1000 --seed 0
+命令行上的同一次拟合：
+    digitdraw fit --points POINTS.csv --model line --optimizer sgd --lr 0.1 --steps 1000 --seed 0
 """
 
 import argparse

@@ -1,7 +1,8 @@
 """Train a network on MNIST the way digitdraw's Train tab does, with these settings.
 
 Written by digitdraw; it needs only torch and torchvision, and reads like PyTorch's examples/mnist/main.py.
-The same run in digitdraw: digitdraw train --arch digitnet2 --epochs 1 --batch-size 128 --lr 0.01 --optimizer adamw --schedule onecycle --seed 0
+The same run in digitdraw:
+    digitdraw train --arch digitnet2 --epochs 1 --batch-size 128 --lr 0.01 --optimizer adamw --schedule onecycle --seed 0
 """
 
 import argparse

@@ -1,7 +1,8 @@
 """按 digitdraw 训练页的做法和这些设置，在 MNIST 上训练一个网络。
 
 由 digitdraw 生成；只需要 torch 和 torchvision，结构和 PyTorch 的 examples/mnist/main.py 一样。
-在 digitdraw 中的同一次训练：digitdraw train --arch digitnet2 --epochs 1 --batch-size 128 --lr 0.01 --optimizer adamw --schedule onecycle --seed 0
+在 digitdraw 中的同一次训练：
+    digitdraw train --arch digitnet2 --epochs 1 --batch-size 128 --lr 0.01 --optimizer adamw --schedule onecycle --seed 0
 """
 
 import argparse
