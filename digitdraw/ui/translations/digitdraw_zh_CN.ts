@@ -88,6 +88,14 @@
         <translation>损失发散了：学习率 {lr:g} 太大。请调小学习率，再按“重置”。</translation>
     </message>
     <message>
+        <source>{path}: cannot be read as text ({reason})</source>
+        <translation>{path}：无法作为文本读取（{reason}）</translation>
+    </message>
+    <message>
+        <source>{path}, line {line}: expected two numbers, x and y, found {text!r}</source>
+        <translation>{path} 第 {line} 行：应为两个数 x 和 y，实际是 {text!r}</translation>
+    </message>
+    <message>
         <source>saliency</source>
         <translation>显著图 (saliency)</translation>
     </message>
@@ -431,6 +439,26 @@ and that average is the model you get.</source>
         <source>stop at</source>
         <translation>达到时停止</translation>
     </message>
+    <message>
+        <source>No code is written for the {arch!r} network (only for {known}).</source>
+        <translation>不为 {arch!r} 网络生成代码（只支持 {known}）。</translation>
+    </message>
+    <message>
+        <source>No code is written for an int8 model: load the model it was made from.</source>
+        <translation>不为 int8 模型生成代码：请加载它的原始模型。</translation>
+    </message>
+    <message>
+        <source>No code is written for a run that stops at a target accuracy: switch the target off to see the code.</source>
+        <translation>不为达到目标准确率就停止的训练生成代码：关掉目标即可看到代码。</translation>
+    </message>
+    <message>
+        <source>The amount to prune is a fraction from 0 to {most}.</source>
+        <translation>剪枝比例应是 0 到 {most} 之间的小数。</translation>
+    </message>
+    <message>
+        <source>No model is loaded.</source>
+        <translation>没有加载模型。</translation>
+    </message>
 </context>
 <context>
     <name>AccuracyPlot</name>
@@ -612,6 +640,49 @@ and that average is the model you get.</source>
     </message>
 </context>
 <context>
+    <name>CodePanel</name>
+    <message>
+        <source>PyTorch code</source>
+        <translation>PyTorch 代码</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Save as .py…</source>
+        <translation>另存为 .py…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Copied to the clipboard.</source>
+        <translation>已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <source>Could not save {0}: check that its folder exists and can be written to.</source>
+        <translation>无法保存 {0}：请检查文件夹是否存在、是否可写。</translation>
+    </message>
+    <message>
+        <source>Saved {0}.</source>
+        <translation>已保存 {0}。</translation>
+    </message>
+    <message>
+        <source>Save the script</source>
+        <translation>保存脚本</translation>
+    </message>
+    <message>
+        <source>Python scripts (*.py)</source>
+        <translation>Python 脚本 (*.py)</translation>
+    </message>
+    <message>
+        <source>The PyTorch script that does what this tab does, with its settings as they are now</source>
+        <translation>用当前设置完成本页所做之事的 PyTorch 脚本</translation>
+    </message>
+</context>
+<context>
     <name>CompressTab</name>
     <message>
         <source>&amp;Export model (ONNX or TorchScript)…</source>
@@ -784,6 +855,10 @@ and that average is the model you get.</source>
     <message>
         <source>Prune:</source>
         <translation>剪枝：</translation>
+    </message>
+    <message>
+        <source>The PyTorch code that prunes the model the way this tab does, at this setting.</source>
+        <translation>按本页的做法和当前设置对模型剪枝的 PyTorch 代码。</translation>
     </message>
     <message>
         <source>Variant</source>
@@ -981,6 +1056,10 @@ original</source>
     <message>
         <source>Probability of each digit</source>
         <translation>每个数字的概率</translation>
+    </message>
+    <message>
+        <source>The PyTorch code that reads a picture of a digit the way this tab does, with this model.</source>
+        <translation>按本页的做法、用这个模型识别数字图片的 PyTorch 代码。</translation>
     </message>
     <message>
         <source>Pen width in pixels</source>
@@ -1480,6 +1559,10 @@ Right click a point: remove it</source>
         <translation>在“自动求导”标签页中打开这个损失：查看 PyTorch 为一步训练记录的计算图</translation>
     </message>
     <message>
+        <source>The PyTorch code that fits these points the way this tab does, with these settings.</source>
+        <translation>按本页的做法和这些设置拟合这些点的 PyTorch 代码。</translation>
+    </message>
+    <message>
         <source>Show least-squares line (dashed)</source>
         <translation>显示最小二乘直线（虚线）</translation>
     </message>
@@ -1694,6 +1777,10 @@ and that average is the model you get.</source>
     <message>
         <source>Save…</source>
         <translation>保存…</translation>
+    </message>
+    <message>
+        <source>The PyTorch code that trains the network the way this tab does, with these settings.</source>
+        <translation>按本页的做法和这些设置训练网络的 PyTorch 代码。</translation>
     </message>
     <message>
         <source>&lt;b&gt;Loss&lt;/b&gt;: how wrong the network is on each batch of training digits; it should fall.&lt;br&gt;&lt;b&gt;Test accuracy&lt;/b&gt;: the share of 10,000 digits it never trained on that it reads right.&lt;br&gt;&lt;b&gt;Confusion matrix&lt;/b&gt;: which digits it mistakes for which.</source>
