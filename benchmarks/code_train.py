@@ -40,10 +40,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     args = parser.parse_args()
 
-    config = with_overrides(DEFAULT_RECIPE, epochs=args.epochs, seed=args.seed, augment=args.augment)
+    config = with_overrides(DEFAULT_RECIPE, epochs=args.epochs, seed=args.seed, augment=args.augment,
+                            train_images=args.train_images)
     train_data, test_data = load_mnist(None)
-    if args.train_images:
-        train_data = train_data.subset(args.train_images)
     torch.set_num_threads(args.threads)
     losses: list[float] = []
     started = time.perf_counter()
@@ -52,8 +51,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "train.py"
-        script.write_text(train_script(config, args.train_images, str(resolve_data_dir(None)),
-                                       str(Path(folder) / "model.pt")), encoding="utf-8")
+        script.write_text(train_script(config, str(resolve_data_dir(None)), str(Path(folder) / "model.pt")),
+                          encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         env["OMP_NUM_THREADS"] = str(args.threads)
         runner = ("import runpy, sys; sys.modules['digitdraw'] = None; sys.argv = sys.argv[1:]; "
@@ -68,7 +67,7 @@ def main() -> None:
     first_epoch = len(losses) // config.epochs
     print(json.dumps({
         "epochs": config.epochs, "seed": config.seed, "augment": config.augment, "threads": args.threads,
-        "train_images": len(train_data),
+        "train_images": len(config.training_split(train_data)),
         "digitdraw_test_accuracy": ours, "script_test_accuracy": summary["test_accuracy"],
         "difference_points": round(100 * (summary["test_accuracy"] - ours), 2),
         "steps": len(losses), "script_steps": len(script_losses),

@@ -625,16 +625,10 @@ def _run_code(args) -> int:
 def _train_code(args, language: str) -> str:
     from .core.codegen import train_script
     from .core.data import resolve_data_dir
-    from .core.devices import resolve_device
-    from .core.training import RECIPES, with_overrides
 
-    config = with_overrides(
-        RECIPES[args.recipe], arch=args.arch, epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-        optimizer=args.optimizer, schedule=getattr(args, "schedule", None), augment=args.augment,
-        device=resolve_device(args.device), target_accuracy=args.target_accuracy, seed=args.seed,
-    )
+    config = _train_config(args)
     data_dir = resolve_data_dir(args.train_data_dir or args.data_dir)
-    return train_script(config, getattr(args, "train_images", None), str(data_dir), args.out, language)
+    return train_script(config, str(data_dir), args.out, language)
 
 
 def _fit_code(args, language: str) -> str:

@@ -70,9 +70,11 @@ def test_the_train_tab_shows_digitdraw_code_train(qtbot, shown_tab, data_dir):
     tab.lr_spin.setValue(0.002)
     tab.optimizer_combo.setCurrentText("adam")
     tab.augment_check.setChecked(False)
+    tab.schedule_combo.setCurrentIndex(tab.schedule_combo.findData("step"))
+    tab.subset_spin.setValue(20_000)
     expected = printed("--data-dir", str(data_dir), "code", "train", "--arch", "classic", "--epochs", "3",
                        "--batch-size", "64", "--lr", "0.002", "--optimizer", "adam", "--no-augment", "--device", "cpu",
-                       "--language", "en")
+                       "--schedule", "step", "--train-images", "20000", "--language", "en")
     assert press_code_button(qtbot, tab).code == expected
 
 

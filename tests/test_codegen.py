@@ -116,19 +116,19 @@ def training_losses(config: TrainConfig, train_data, test_data) -> tuple[list[fl
     return losses, result.test_accuracy
 
 
-@pytest.mark.parametrize("config, images", [
+@pytest.mark.parametrize("config", [
     # the default recipe without augmentation: 50 steps of 128
-    (TrainConfig(augment=False), 6400),
+    TrainConfig(augment=False, train_images=6400),
     # augmentation on, another network, optimizer, schedule and seed: 20 steps of 64
-    (TrainConfig(arch="digitnet", optimizer="sgd", schedule="constant", lr=0.05, batch_size=64, seed=3), 1280),
+    TrainConfig(arch="digitnet", optimizer="sgd", schedule="constant", lr=0.05, batch_size=64, seed=3, train_images=1280),
 ])
-def test_the_train_script_takes_digitdraws_steps(config, images, mnist, data_dir, tmp_path):
+def test_the_train_script_takes_digitdraws_steps(config, mnist, data_dir, tmp_path):
     train_data, test_data = mnist
-    ours, accuracy = training_losses(config, train_data.subset(images), test_data)
-    script = codegen.train_script(config, images, str(data_dir), str(tmp_path / "model.pt"))
+    ours, accuracy = training_losses(config, train_data, test_data)
+    script = codegen.train_script(config, str(data_dir), str(tmp_path / "model.pt"))
     lines = run_script(script, tmp_path, "--log-interval", "1")
     theirs = [float(value) for value in re.findall(r"Loss: (\S+)", "\n".join(lines))]
-    assert len(theirs) == len(ours) == -(-images // config.batch_size)
+    assert len(theirs) == len(ours) == -(-config.train_images // config.batch_size)
     np.testing.assert_allclose(theirs, ours, rtol=0, atol=1e-4)
     summary = json.loads(lines[-1])
     assert summary["test_accuracy"] == round(accuracy, 4)
@@ -137,10 +137,11 @@ def test_the_train_script_takes_digitdraws_steps(config, images, mnist, data_dir
 
 def test_digitdraw_code_train_writes_the_run_digitdraw_train_would_make(data_dir):
     printed = command_output("code", "train", "--epochs", "2", "--no-augment", "--optimizer", "sgd", "--lr", "0.03",
-                             "--seed", "7", "--device", "cpu", "--out", "m.pt", "--language", "en")
-    config = TrainConfig(epochs=2, augment=False, optimizer="sgd", lr=0.03, seed=7)
-    assert printed == codegen.train_script(config, None, str(data_dir), "m.pt", "en")
-    assert "--epochs 2" in printed and "default=0.03" in printed
+                             "--schedule", "step", "--train-images", "3000", "--seed", "7", "--device", "cpu",
+                             "--out", "m.pt", "--language", "en")
+    config = TrainConfig(epochs=2, augment=False, optimizer="sgd", lr=0.03, schedule="step", train_images=3000, seed=7)
+    assert printed == codegen.train_script(config, str(data_dir), "m.pt", "en")
+    assert "--epochs 2" in printed and "default=0.03" in printed and "default=3000" in printed and "StepLR" in printed
 
 
 # --- Draw: digitdraw classify ------------------------------------------------------------------------

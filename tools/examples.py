@@ -26,7 +26,7 @@ def examples() -> dict[Path, str]:
     fit = codegen.FitSettings(tuple(x), tuple(y))
     texts = {}
     for language, suffix in (("en", ""), ("zh_CN", "_zh_CN")):
-        texts[f"train{suffix}.py"] = codegen.train_script(DEFAULT_RECIPE, None, "data", "digitdraw-model.pt", language)
+        texts[f"train{suffix}.py"] = codegen.train_script(DEFAULT_RECIPE, "data", "digitdraw-model.pt", language)
         texts[f"fit{suffix}.py"] = codegen.fit_script(fit, language)
         texts[f"classify{suffix}.py"] = codegen.classify_script("digitnet2", MODEL, "cpu", language)
         texts[f"compress{suffix}.py"] = codegen.compress_script("digitnet2", MODEL, "prune", 0.5, "unstructured",

@@ -19,7 +19,7 @@ from .checkpoints import MNIST_MEAN, MNIST_STD
 from .messages import UserMessage, translatable
 
 if TYPE_CHECKING:
-    from .training import TrainConfig
+    from .train_settings import TrainConfig
 
 LANGUAGES = ("en", "zh_CN")
 ARCHITECTURES = ("classic", "digitnet", "digitnet2")  # the networks the templates can write out
@@ -147,9 +147,9 @@ def fit_script(settings: FitSettings, language: str = "en") -> str:
     )
 
 
-def train_script(config: TrainConfig, train_images: int | None = None, data_dir: str = "data",
-                 out: str = "digitdraw-model.pt", language: str = "en") -> str:
-    """The Train tab's run with ``config`` on the first ``train_images`` training images (all when None)."""
+def train_script(config: TrainConfig, data_dir: str = "data", out: str = "digitdraw-model.pt",
+                 language: str = "en") -> str:
+    """The Train tab's run with ``config``, as ``digitdraw train`` makes it."""
     from .augment import Augmentation
 
     config.validate()
@@ -160,14 +160,14 @@ def train_script(config: TrainConfig, train_images: int | None = None, data_dir:
     command = _command(
         "digitdraw", "train", ("--arch", config.arch), ("--epochs", config.epochs), ("--batch-size", config.batch_size),
         ("--lr", config.lr), ("--optimizer", config.optimizer), ("--schedule", config.schedule),
-        ("--no-augment", not config.augment), ("--train-images", train_images), ("--seed", config.seed),
+        ("--no-augment", not config.augment), ("--train-images", config.train_images), ("--seed", config.seed),
     )
     return _render(
         "train.py.j2", language,
         command=command, arch=config.arch, mean=MNIST_MEAN, std=MNIST_STD, augment=config.augment,
         aug=Augmentation(), label_smoothing=config.label_smoothing, schedule=config.schedule,
         optimizer=config.optimizer, batch_size=config.batch_size, epochs=config.epochs, lr=float(config.lr),
-        seed=config.seed, train_images=train_images, device=_plain_device(config.device), data_dir=str(data_dir),
+        seed=config.seed, train_images=config.train_images, device=_plain_device(config.device), data_dir=str(data_dir),
         out=str(out),
     )
 

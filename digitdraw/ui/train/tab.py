@@ -308,8 +308,8 @@ class TrainTab(QWidget):
         from ...core.codegen import train_script  # Jinja2: loaded at the first press
         from ...core.data import resolve_data_dir
 
-        script = train_script(self.config(), self.train_subset(), str(resolve_data_dir(self.data_dir)),
-                              DEFAULT_MODEL_FILE, language)
+        config = replace(self.config(), train_images=self.train_subset())
+        script = train_script(config, str(resolve_data_dir(self.data_dir)), DEFAULT_MODEL_FILE, language)
         return script, "train.py"
 
     def _show_run_ahead(self) -> None:
