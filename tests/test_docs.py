@@ -1,0 +1,115 @@
+"""The documentation stays short where it must, links where it says, and names every command."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+README_MAX_LINES = 250
+
+# [text](target) and ![alt](target); the target ends at whitespace or the closing parenthesis.
+LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def _relative_links(markdown: str) -> list[str]:
+    """Link targets that point into this repository (no scheme, no bare #anchor), without their #anchor."""
+    text = re.sub(r"```.*?```", "", markdown, flags=re.DOTALL)  # links inside code blocks are code
+    targets = []
+    for target in LINK.findall(text):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) or target.startswith("#"):
+            continue
+        targets.append(unquote(target.split("#", 1)[0]))
+    return targets
+
+
+def _subcommands() -> list[str]:
+    """The commands ``digitdraw --help`` lists, read from the parser itself."""
+    import argparse
+
+    from digitdraw.cli import _parser
+
+    parser = _parser()
+    actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    assert actions, "digitdraw's parser has no sub-commands"
+    return sorted(actions[0].choices)
+
+
+def test_the_readme_is_short():
+    lines = README.read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= README_MAX_LINES, (
+        f"README.md has {len(lines)} lines; keep it at most {README_MAX_LINES} and put depth in docs/*.md")
+
+
+@pytest.mark.parametrize("page", [README, *DOCS], ids=lambda path: path.relative_to(ROOT).as_posix())
+def test_every_relative_link_points_at_a_file_that_exists(page):
+    targets = _relative_links(page.read_text(encoding="utf-8"))
+    missing = [target for target in targets if not (page.parent / target).exists()]
+    assert not missing, f"{page.relative_to(ROOT)} links to files that do not exist: {missing}"
+
+
+def test_the_link_finder_sees_links_and_skips_urls_and_code():
+    found = _relative_links(
+        "See [cli](docs/cli.md#train) and ![shot](docs/draw.png), not [site](https://x.org/a.md) "
+        "or [here](#top).\n```\n[code](nowhere.md)\n```\n"
+    )
+    assert found == ["docs/cli.md", "docs/draw.png"]
+
+
+def _synopsis(readme: str) -> str:
+    """The README's command-line synopsis: the first code block under the command-line heading."""
+    section = readme[readme.index("## The command line"):]
+    match = re.search(r"```[a-z]*\n(.*?)```", section, re.DOTALL)
+    assert match, "the README's command-line section has no synopsis block"
+    return match.group(1)
+
+
+def test_every_command_is_in_the_readme_synopsis_and_in_cli_md():
+    commands = _subcommands()
+    assert {"gui", "classify", "train"} <= set(commands)
+    synopsis = _synopsis(README.read_text(encoding="utf-8"))
+    cli_md = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    not_in_synopsis = [c for c in commands if not re.search(rf"^digitdraw {c}\b", synopsis, re.MULTILINE)]
+    not_in_cli_md = [c for c in commands if not re.search(rf"^## `digitdraw {c}`", cli_md, re.MULTILINE)]
+    assert not not_in_synopsis, f"commands missing from the README's synopsis: {not_in_synopsis}"
+    assert not not_in_cli_md, f"commands without a section '## `digitdraw NAME`' in docs/cli.md: {not_in_cli_md}"
+
+
+def _options() -> dict[str, list[str]]:
+    """Each command's long options, as `digitdraw COMMAND --help` lists them."""
+    import argparse
+
+    from digitdraw.cli import _parser
+
+    subparsers = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return {
+        name: [o for action in command._actions for o in action.option_strings if o.startswith("--") and o != "--help"]
+        for name, command in subparsers.choices.items()
+    }
+
+
+def _part(text: str, start: str, next_part: str) -> str:
+    """From the line matching ``start`` to the next line matching ``next_part`` (or the end)."""
+    begin = re.search(start, text, re.MULTILINE)
+    assert begin, f"no line matching {start!r}"
+    end = re.compile(next_part, re.MULTILINE).search(text, begin.end())
+    return text[begin.start(): end.start() if end else len(text)]
+
+
+def test_every_option_is_in_the_readme_synopsis_and_in_cli_md():
+    """The synopsis of each command lists every option its --help offers (the train synopsis once lacked
+    three), and so does the command's section in docs/cli.md."""
+    synopsis = _synopsis(README.read_text(encoding="utf-8"))
+    cli_md = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name, options in _options().items():
+        in_synopsis = _part(synopsis, rf"^digitdraw {name}\b", r"^digitdraw ")
+        in_cli_md = _part(cli_md, rf"^## `digitdraw {name}`", r"^## ")
+        missing = [o for o in options if o not in in_synopsis]
+        assert not missing, f"the README's synopsis of `digitdraw {name}` lacks {missing}"
+        missing = [o for o in options if f"`{o}" not in in_cli_md]
+        assert not missing, f"docs/cli.md's section on `digitdraw {name}` does not describe {missing}"
