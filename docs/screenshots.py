@@ -1,4 +1,4 @@
-"""The README's screenshots, made by the app itself offscreen: docs/draw.png, draw-why-not.png, train.png, regression.png,
+"""The documentation's screenshots, made by the app itself offscreen: docs/draw.png, draw-why-not.png, train.png, regression.png,
 personal.png (a throw-away personal set: your own is not touched).
 
     QT_QPA_PLATFORM=offscreen DIGITDRAW_DATA=... python docs/screenshots.py

@@ -7,7 +7,7 @@
 * **int8, static**: the whole network, convolutions included, with torch.ao's FX graph mode and
   the x86 backend (fbgemm/oneDNN kernels), calibrated on a few hundred training digits. It runs
   as int8 without ``torch.compile``; PT2E with ``X86InductorQuantizer`` needs a 45 s compile here
-  to be as fast (see the README).
+  to be as fast (docs/performance.md).
 * **int8, dynamic**: only the linear layers, weights int8, activations quantized on the fly.
 
 An int8 checkpoint holds plain tensors only (int8 weights, their scales and zero points, the

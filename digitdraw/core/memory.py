@@ -4,7 +4,7 @@ were freed, not handed back to the kernel and faulted in again, page by page, at
 Without it, ``digitdraw train --target-accuracy 0.99`` took 430,000-800,000 page faults (1.2-2.1 s
 of system time on 2 cores) for a process that never holds more than 690 MB; with it about
 110,000 (0.4-0.5 s), the peak resident memory the same, and training about 10 % quicker
-(README, *Speed*).
+(docs/performance.md).
 Elsewhere than glibc there is nothing to set.
 """
 
