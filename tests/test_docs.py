@@ -113,3 +113,11 @@ def test_every_option_is_in_the_readme_synopsis_and_in_cli_md():
         assert not missing, f"the README's synopsis of `digitdraw {name}` lacks {missing}"
         missing = [o for o in options if f"`{o}" not in in_cli_md]
         assert not missing, f"docs/cli.md's section on `digitdraw {name}` does not describe {missing}"
+
+
+def test_every_benchmark_says_in_performance_md_how_to_run_it():
+    performance = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
+    scripts = sorted(path.name for path in (ROOT / "benchmarks").glob("*.py"))
+    assert scripts
+    missing = [name for name in scripts if f"python benchmarks/{name}" not in performance]
+    assert not missing, f"docs/performance.md does not say how to run {missing}"
