@@ -121,3 +121,16 @@ def test_every_benchmark_says_in_performance_md_how_to_run_it():
     assert scripts
     missing = [name for name in scripts if f"python benchmarks/{name}" not in performance]
     assert not missing, f"docs/performance.md does not say how to run {missing}"
+
+
+def test_the_readme_says_why_each_dependency_is_there():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = list(project["dependencies"])
+    for extra in project.get("optional-dependencies", {}).values():
+        requirements += extra
+    names = {re.match(r"[A-Za-z0-9_.-]+", requirement).group(0) for requirement in requirements}
+    names.discard(project["name"])  # an extra that pulls in another extra
+    readme = README.read_text(encoding="utf-8")
+    missing = sorted(name for name in names if f"`{name}`" not in readme)
+    assert not missing, f"README.md does not say why these dependencies are there: {missing}"
