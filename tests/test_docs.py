@@ -101,15 +101,30 @@ def _part(text: str, start: str, next_part: str) -> str:
     return text[begin.start(): end.start() if end else len(text)]
 
 
+def _synopsis_entries(synopsis: str) -> dict[str, str]:
+    """Each command's lines in the synopsis: those starting ``digitdraw NAME`` and their indented continuations."""
+    entries: dict[str, str] = {}
+    current = None
+    for line in synopsis.splitlines():
+        match = re.match(r"digitdraw (\w+)", line)
+        if match:
+            current = match.group(1)
+            entries[current] = entries.get(current, "") + line + "\n"
+        elif line.startswith(" ") and current:
+            entries[current] += line + "\n"
+        else:
+            current = None
+    return entries
+
+
 def test_every_option_is_in_the_readme_synopsis_and_in_cli_md():
     """The synopsis of each command lists every option its --help offers (the train synopsis once lacked
     three), and so does the command's section in docs/cli.md."""
-    synopsis = _synopsis(README.read_text(encoding="utf-8"))
+    entries = _synopsis_entries(_synopsis(README.read_text(encoding="utf-8")))
     cli_md = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     for name, options in _options().items():
-        in_synopsis = _part(synopsis, rf"^digitdraw {name}\b", r"^digitdraw ")
         in_cli_md = _part(cli_md, rf"^## `digitdraw {name}`", r"^## ")
-        missing = [o for o in options if o not in in_synopsis]
+        missing = [o for o in options if o not in entries.get(name, "")]
         assert not missing, f"the README's synopsis of `digitdraw {name}` lacks {missing}"
         missing = [o for o in options if f"`{o}" not in in_cli_md]
         assert not missing, f"docs/cli.md's section on `digitdraw {name}` does not describe {missing}"
