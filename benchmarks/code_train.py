@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -28,7 +29,7 @@ import torch  # noqa: E402
 
 from digitdraw.core.codegen import train_script  # noqa: E402
 from digitdraw.core.data import load_mnist, resolve_data_dir  # noqa: E402
-from digitdraw.core.training import DEFAULT_RECIPE, train, with_overrides  # noqa: E402
+from digitdraw.core.training import DEFAULT_RECIPE, train  # noqa: E402
 
 
 def main() -> None:
@@ -40,8 +41,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     args = parser.parse_args()
 
-    config = with_overrides(DEFAULT_RECIPE, epochs=args.epochs, seed=args.seed, augment=args.augment,
-                            train_images=args.train_images)
+    config = replace(DEFAULT_RECIPE, epochs=args.epochs, seed=args.seed, augment=args.augment,
+                     train_images=args.train_images)
     train_data, test_data = load_mnist(None)
     torch.set_num_threads(args.threads)
     losses: list[float] = []

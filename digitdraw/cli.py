@@ -570,7 +570,7 @@ def _run_fit(args) -> int:
     return 0
 
 
-CODE_COMMANDS = ("train", "fit", "classify", "compress")
+CODE_COMMANDS = ("train", "fit", "classify", "compress", "autograd")
 
 
 def _add_code_parser(commands) -> None:
@@ -613,8 +613,8 @@ def _run_code(args) -> int:
     language = args.language or language_of(next(
         (os.environ[name] for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG") if os.environ.get(name)), ""))
     try:
-        script = {"train": _train_code, "fit": _fit_code, "classify": _classify_code,
-                  "compress": _compress_code}[args.code_command](args, language)
+        script = {"train": _train_code, "fit": _fit_code, "classify": _classify_code, "compress": _compress_code,
+                  "autograd": _autograd_code}[args.code_command](args, language)
     except (CodeError, CheckpointError, RegressionInputError, ValueError) as exc:
         print(f"digitdraw code {args.code_command}: {_error_text(exc)}", file=sys.stderr)
         return 2
@@ -639,6 +639,32 @@ def _fit_code(args, language: str) -> str:
     settings = FitSettings(tuple(x), tuple(y), args.model, args.degree, activation=args.activation,
                            optimizer=args.optimizer, lr=args.lr, steps=args.steps, seed=args.seed)
     return fit_script(settings, language)
+
+
+def _autograd_code(args, language: str) -> str:
+    """The session ``digitdraw autograd`` would evaluate, as a script."""
+    from .core.autograd_graph import AutogradSession, read_points_csv, regression_preset, session_for
+    from .core.codegen import autograd_session_script
+    from .core.expressions import parse_value
+    from .core.regression import RegressionFit
+
+    if args.regression:
+        if not args.points:
+            raise ValueError(_("--regression needs --points FILE.csv"))
+        fit = RegressionFit(args.regression, seed=0)
+        fit.set_points(*read_points_csv(args.points))
+        session = session_for(regression_preset(fit))
+    else:
+        session = AutogradSession()
+        for assignment in args.set:
+            name, sep, value = assignment.partition("=")
+            if not sep or not name.strip().isidentifier():
+                raise ValueError(_("--set takes NAME=VALUE, not {text}").format(text=assignment[:40]))
+            session.set_value(name.strip(), parse_value(value))
+        missing = session.set_expression(args.expr)
+        if missing:
+            raise ValueError(_("no value for {names}: add --set NAME=VALUE").format(names=", ".join(missing)))
+    return autograd_session_script(session, language)
 
 
 def _classify_code(args, language: str) -> str:

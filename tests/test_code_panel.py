@@ -114,6 +114,19 @@ def test_the_compress_tab_shows_digitdraw_code_compress(qtbot, shown_tab, data_d
     assert press_code_button(qtbot, tab).code == expected
 
 
+def test_the_autograd_tab_shows_digitdraw_code_autograd(qtbot, shown_tab):
+    from digitdraw.ui.autograd.tab import AutogradTab
+
+    tab = shown_tab(AutogradTab(), 1200, 800)
+    tab.load_preset("chain")
+    for name in tab.session.used_names():
+        tab.session.set_requires_grad(name, True)  # digitdraw autograd's --set values all take gradients
+    values = {"w": "2.0", "x": "3.0", "b": "1.0", "t": "10.0"}
+    expected = printed("code", "autograd", "--expr", tab.session.program.original,
+                       *[f"--set={name}={value}" for name, value in values.items()], "--language", "en")
+    assert press_code_button(qtbot, tab).code == expected
+
+
 def test_in_chinese_the_comments_are_chinese(qtbot, shown_tab, chinese):
     from digitdraw.ui.draw.tab import DrawTab
 

@@ -216,6 +216,29 @@ def test_the_prune_script_prunes_as_digitdraw_does(mnist, data_dir, tmp_path):
     assert summary["base_mnist_accuracy"] == round(compression.accuracy(shipped.build(), test), 4)
 
 
+# --- Autograd: digitdraw autograd --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("expression, values", [
+    ("((w*x + b - y)**2).mean()", {"w": "0.5", "b": "0", "x": "[1, 2, 3, 4]", "y": "[2.1, 3.9, 6.2, 7.8]"}),
+    ("h = tanh(linear(x, W1, b1))\nout = (h * w2).sum()\n(out - t)**2 if out > 0 else relu(t - out)",
+     {"x": "[0.5, -1.0]", "W1": "[[0.1, 0.2], [-0.3, 0.4], [0.5, 0.6]]", "b1": "[0, 0.1, -0.1]", "w2": "[1, -2, 0.5]",
+      "t": "0.3"}),
+    ("sigmoid([w, 2*w, 3]).sum() + mse_loss(w * [1, 2], [0.5, 1.5])", {"w": "0.7"}),
+])
+def test_the_autograd_script_gives_digitdraws_value_and_gradients(expression, values, tmp_path):
+    sets = [f"--set={name}={value}" for name, value in values.items()]
+    ours = json.loads(command_output("autograd", "--expr", expression, *sets, "--json"))
+    script = command_output("code", "autograd", "--expr", expression, *sets)
+    assert "import digitdraw" not in script and "torch.tensor(" in script
+    theirs = json.loads(run_script(script, tmp_path)[-1])
+    assert theirs["expr"] == ours["expr"]
+    np.testing.assert_allclose(theirs["value"], ours["value"], rtol=1e-5)
+    assert theirs["grads"].keys() == ours["grads"].keys() == values.keys()
+    for name, grad in ours["grads"].items():
+        np.testing.assert_allclose(theirs["grads"][name], grad, rtol=1e-5, atol=1e-7, err_msg=name)
+
+
 # --- languages and the examples --------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from digitdraw.core import codegen  # noqa: E402
+from digitdraw.core.autograd_graph import PRESETS, session_for  # noqa: E402
 from digitdraw.core.regression import random_points  # noqa: E402
 from digitdraw.core.training import DEFAULT_RECIPE  # noqa: E402
 
@@ -29,6 +30,7 @@ def examples() -> dict[Path, str]:
         texts[f"train{suffix}.py"] = codegen.train_script(DEFAULT_RECIPE, "data", "digitdraw-model.pt", language)
         texts[f"fit{suffix}.py"] = codegen.fit_script(fit, language)
         texts[f"classify{suffix}.py"] = codegen.classify_script("digitnet2", MODEL, "cpu", language)
+        texts[f"autograd{suffix}.py"] = codegen.autograd_session_script(session_for(PRESETS["regression"]), language)
         texts[f"compress{suffix}.py"] = codegen.compress_script("digitnet2", MODEL, "prune", 0.5, "unstructured",
                                                                 None, "data", language)
     return {FOLDER / name: text for name, text in texts.items()}

@@ -56,7 +56,7 @@ def language_of(locale_name: str | None) -> str:
 def _environment():
     import jinja2
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("digitdraw.core", "templates"),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -64,6 +64,8 @@ def _environment():
         keep_trailing_newline=True,
         autoescape=False,
     )
+    environment.filters["py"] = repr  # a Python literal: a path or an expression as a string
+    return environment
 
 
 def _render(template: str, language: str, **values) -> str:
@@ -211,6 +213,112 @@ def compress_script(arch: str, model_path: str, method: str, amount: float = 0.5
         command=command, arch=arch, model_path=str(model_path), method=method, amount=float(amount),
         structure=structure, data_dir=str(data_dir), out=str(out),
     )
+
+
+def autograd_script(expression: str, values: dict, requires_grad: dict[str, bool], language: str = "en") -> str:
+    """Forward and backward through ``expression`` (the Autograd tab's language) with these values,
+    as ``digitdraw autograd --expr ... --set NAME=VALUE ... --json`` does; ``values`` maps each
+    name the expression reads to a number or nested lists of numbers."""
+    import ast
+
+    from .expressions import parse
+
+    program = parse(expression)
+    names = program.free_names()
+    missing = [name for name in names if name not in values]
+    if missing:
+        raise CodeError(translatable("No value for {names}."), names=", ".join(missing))
+    lines, result = [], "result"
+    for index, statement in enumerate(program.statements):
+        code = ast.unparse(_AsTorch().visit(statement.expression))
+        target = statement.target or "result"
+        if index == len(program.statements) - 1:
+            result = target
+        lines.append(f"{target} = {code}")
+    variables = [(name, _float32_literal(values[name]), bool(requires_grad.get(name, True))) for name in names]
+    command = _command("digitdraw", "autograd", ("--expr", expression),
+                       *[("--set", f"{name}={_json_literal(values[name])}") for name in names], "--json")
+    return _render("autograd.py.j2", language, command=command, variables=variables, lines=lines, result=result,
+                   expr=program.original or program.text)
+
+
+def autograd_session_script(session, language: str = "en") -> str:
+    """The script for an :class:`~digitdraw.core.autograd_graph.AutogradSession`: its expression and the
+    values (and requires_grad) of the variables it reads."""
+    from .expressions import as_plain
+
+    if session.program is None:
+        raise CodeError(translatable("Type an expression, for example (w*x + b - y)**2."))
+    names = session.used_names()
+    values = {name: as_plain(session.variables[name]) for name in names}
+    requires_grad = {name: session.variables[name].requires_grad for name in names}
+    return autograd_script(session.program.original or session.program.text, values, requires_grad, language)
+
+
+class _AsTorch:
+    """The expression language's syntax tree as plain PyTorch: ``sigmoid(z)`` becomes ``torch.sigmoid(z)``,
+    ``linear(...)`` ``F.linear(...)``, a list of numbers ``torch.tensor([...])``, a list of tensors ``torch.stack([...])``."""
+
+    def visit(self, node):
+        import ast
+
+        from .expressions import FUNCTIONS
+
+        class Rewrite(ast.NodeTransformer):
+            def visit_Call(self, call):
+                self.generic_visit(call)
+                if isinstance(call.func, ast.Name) and call.func.id in FUNCTIONS:
+                    module = "F" if call.func.id in ("linear", "mse_loss") else "torch"
+                    call.func = ast.Attribute(ast.Name(module, ast.Load()), call.func.id, ast.Load())
+                return call
+
+            def visit_List(self, items):
+                self.generic_visit(items)
+                if all(_numbers_only(element) for element in items.elts):
+                    return _torch_call("tensor", _as_floats(items))
+                elements = [_torch_call("tensor", _as_floats(e)) if _numbers_only(e) else e for e in items.elts]
+                return _torch_call("stack", ast.List(elements, ast.Load()))
+
+        import copy
+
+        return ast.fix_missing_locations(Rewrite().visit(copy.deepcopy(node)))
+
+
+def _numbers_only(node) -> bool:
+    """A part of an expression made of numbers alone (no name, no call)."""
+    import ast
+
+    return not any(isinstance(n, (ast.Name, ast.Call)) for n in ast.walk(node))
+
+
+def _as_floats(node):
+    """Whole numbers written as floats, so that ``torch.tensor`` makes float32 as the expression language does."""
+    import ast
+
+    for n in ast.walk(node):
+        if isinstance(n, ast.Constant) and isinstance(n.value, int):
+            n.value = float(n.value)
+    return node
+
+
+def _torch_call(function: str, argument):
+    import ast
+
+    return ast.Call(ast.Attribute(ast.Name("torch", ast.Load()), function, ast.Load()), [argument], [])
+
+
+def _float32_literal(value) -> str:
+    """A number or nested lists as the shortest text that reads back as the same float32 numbers."""
+    import numpy as np
+
+    if isinstance(value, list):
+        return "[" + ", ".join(_float32_literal(item) for item in value) + "]"
+    return repr(float(str(np.float32(value))))
+
+
+def _json_literal(value) -> str:
+    """A value as ``--set`` takes it."""
+    return _float32_literal(value).replace(" ", "")
 
 
 def _plain_device(device: str) -> str:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFo
 
 from ...core.autograd_graph import PRESETS, AutogradSession, Preset, chain_rule, regression_preset, session_for
 from ...core.expressions import ExpressionError, format_value
+from ..code_panel import code_button
 from ..language import error_text
 from .graph_view import GraphView
 
@@ -124,7 +125,10 @@ class AutogradTab(QWidget):
         buttons.addWidget(self.backward_button, 0, 1)
         buttons.addWidget(self.step_button, 1, 0)
         buttons.addWidget(self.zero_button, 1, 1)
-        buttons.addWidget(self.groups_button, 2, 0, 1, 2)
+        buttons.addWidget(self.groups_button, 2, 0)
+        self.code_button = code_button(self, self.code_script, self.tr("The PyTorch code that runs this expression "
+                                                                        "forward and backward, with these values."))
+        buttons.addWidget(self.code_button, 2, 1)
         column.addLayout(buttons)
 
         right = QWidget()
@@ -151,6 +155,12 @@ class AutogradTab(QWidget):
     def shutdown(self) -> None:
         self._animation.stop()
         self._typing.stop()
+
+    def code_script(self, language: str) -> tuple[str, str]:
+        """The script for this expression and these values, as ``digitdraw code autograd --expr ... --set ...`` writes it."""
+        from ...core.codegen import autograd_session_script  # Jinja2: loaded at the first press
+
+        return autograd_session_script(self.session, language), "autograd.py"
 
     def load_preset(self, key: str) -> None:
         """Show one of the presets (``"regression-tab"``: the Regression tab's loss as it computes it)."""

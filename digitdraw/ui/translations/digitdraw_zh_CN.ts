@@ -456,6 +456,10 @@ and that average is the model you get.</source>
         <translation>剪枝比例应是 0 到 {most} 之间的小数。</translation>
     </message>
     <message>
+        <source>No value for {names}.</source>
+        <translation>{names} 没有值。</translation>
+    </message>
+    <message>
         <source>No model is loaded.</source>
         <translation>没有加载模型。</translation>
     </message>
@@ -568,6 +572,10 @@ and that average is the model you get.</source>
     <message>
         <source>Learning rate</source>
         <translation>学习率</translation>
+    </message>
+    <message>
+        <source>The PyTorch code that runs this expression forward and backward, with these values.</source>
+        <translation>用这些值对这个表达式做前向和反向计算的 PyTorch 代码。</translation>
     </message>
     <message>
         <source>Press Forward, then Backward: watch the values flow in and the gradients flow back.</source>
