@@ -104,6 +104,12 @@ def test_clicking_the_tabs_switches_between_them(session):
     assert session["tabs_reached"] == [1, 2, 0, 1]
 
 
+def test_the_autograd_tab_runs_backward_on_a_click_through_x(session):
+    # the preset ((w*x + b - y)**2).mean() at w=0.5, b=0, x=[1,2,3,4], y=[2.1,3.9,6.2,7.8]: ∂L/∂w = -22.35
+    assert session["autograd_reached"] and session["autograd_backward_done"]
+    assert abs(session["autograd_w_grad"] - -22.35) < 1e-4
+
+
 def test_closing_the_window_while_training_stops_the_training_and_exits(session):
     assert session["training_progressed"] and session["training_running_at_close"]
     assert session["window_closed"]

@@ -133,6 +133,17 @@ def scenario(app: QApplication, results: dict) -> None:
     results["answer_after_escape"] = answer.text()
 
     tabs = window.findChild(QTabWidget, "tabs")
+    x_input.click(tabs.tabBar().mapToGlobal(tabs.tabBar().tabRect(4).center()))
+    results["autograd_reached"] = wait_until(lambda: tabs.currentIndex() == 4)
+    autograd = window.autograd_tab
+    backward = autograd.backward_button
+    wait_until(lambda: backward.isVisible())
+    x_input.click(backward.mapToGlobal(backward.rect().center()))
+    results["autograd_backward_done"] = wait_until(
+        lambda: autograd.session.variables["w"].grad is not None and not autograd.is_animating())
+    grad = autograd.session.variables["w"].grad
+    results["autograd_w_grad"] = None if grad is None else grad.item()
+
     results["tabs_reached"] = []
     for index in (1, 2, 0, 1):
         x_input.click(tabs.tabBar().mapToGlobal(tabs.tabBar().tabRect(index).center()))

@@ -21,6 +21,18 @@ TYPING_PAUSE_MS = 500  # an expression is evaluated once typing pauses this long
 NAME, VALUE, REQUIRES_GRAD = range(3)
 
 
+def _warm_up() -> None:
+    """One small evaluation, backward pass and layout when this module is imported (the app imports it in
+    the background): networkx compiles its decorators and torch readies its kernels on first use, tens of
+    milliseconds the first switch to the tab would otherwise hold the window for."""
+    session_for(PRESETS["chain"]).backward().layout()
+    for enum in (Qt.TextElideMode, Qt.AlignmentFlag, Qt.PenStyle, Qt.CursorShape, Qt.ItemFlag, Qt.CheckState):
+        list(enum)  # PySide makes its enum classes on first use
+
+
+_warm_up()
+
+
 class AutogradTab(QWidget):
     """An expression, its variables, the graph autograd recorded, and the training step's four buttons."""
 
@@ -145,7 +157,18 @@ class AutogradTab(QWidget):
         splitter.setSizes([260, 900])
         layout = QHBoxLayout(self)
         layout.addWidget(splitter)
-        self.load_preset("regression")
+        # The first graph is drawn right after the tab first shows, so that showing it holds the window
+        # half as long; whatever is asked for before then (Show the graph, typing) wins.
+        self._loaded = False
+        self.expression_edit.textChanged.connect(self._mark_loaded)
+        QTimer.singleShot(0, self._first_load)
+
+    def _mark_loaded(self) -> None:
+        self._loaded = True
+
+    def _first_load(self) -> None:
+        if not self._loaded:
+            self.load_preset("regression")
 
     # --- what the tab shows -------------------------------------------------------------------------
 
@@ -187,6 +210,7 @@ class AutogradTab(QWidget):
         self._load(preset)
 
     def _load(self, preset: Preset) -> None:
+        self._loaded = True
         self._stop_animation()
         self.session = session_for(preset)
         self.closed_groups = set()
