@@ -150,3 +150,13 @@ def test_show_the_graph_opens_the_regression_loss(shown_tab, qtbot):
     assert tab.session.graph.evaluation.result.item() == pytest.approx(loss.item(), rel=1e-5)
     assert {node.op for node in tab.session.graph.nodes} >= {"MseLossBackward0", "AddmmBackward0", "AccumulateGrad"}
     assert tab.preset_box.currentData() == "regression-tab"
+
+
+def test_a_press_before_the_first_graph_is_drawn_runs_on_the_preset(shown_tab, qtbot):
+    tab = AutogradTab()  # its first graph comes the event-loop turn after it shows
+    tab.animation_ms = 5
+    tab.backward()
+    assert tab.session.variables["w"].grad is not None
+    shown_tab(tab, 1024, 700)
+    qtbot.waitUntil(lambda: not tab.is_animating(), timeout=30_000)
+    assert tab.session.variables["w"].grad is not None, "the deferred first load did not start over"

@@ -333,6 +333,7 @@ class AutogradTab(QWidget):
 
     def forward(self) -> None:
         """Evaluate and light the nodes up in the order they were computed."""
+        self._first_load()  # a press before the first graph was drawn
         if not self._evaluate():
             return
         if not self._graph_change_message():
@@ -341,6 +342,7 @@ class AutogradTab(QWidget):
 
     def backward(self) -> None:
         """``loss.backward()``: gradients appear from the result back to the leaves."""
+        self._first_load()  # a press before the first graph was drawn
         self._stop_animation()
         try:
             graph = self.session.backward()
@@ -361,6 +363,7 @@ class AutogradTab(QWidget):
 
     def step(self) -> None:
         """``w ← w − lr · w.grad`` on the leaves, then a fresh forward pass shows the new loss."""
+        self._first_load()  # a press before the first graph was drawn
         self._stop_animation()
         before = self._result_text()
         try:
@@ -375,6 +378,7 @@ class AutogradTab(QWidget):
                           .format(f"{self.lr_box.value():g}", before, self._result_text()))
 
     def zero_grad(self) -> None:
+        self._first_load()  # a press before the first graph was drawn
         self._stop_animation()
         self.session.zero_grad()
         self.backward_passes = 0
