@@ -149,3 +149,12 @@ def test_the_readme_says_why_each_dependency_is_there():
     readme = README.read_text(encoding="utf-8")
     missing = sorted(name for name in names if f"`{name}`" not in readme)
     assert not missing, f"README.md does not say why these dependencies are there: {missing}"
+
+
+def test_every_tab_has_its_section_in_using_md():
+    """A tab is a package ui/<name>/ with a tab.py; docs/using.md has a section '## <Name>' for each."""
+    using = (ROOT / "docs" / "using.md").read_text(encoding="utf-8")
+    tabs = sorted(path.parent.name for path in (ROOT / "digitdraw" / "ui").glob("*/tab.py"))
+    assert {"draw", "train"} <= set(tabs)
+    missing = [name for name in tabs if not re.search(rf"^## {name}\b", using, re.MULTILINE | re.IGNORECASE)]
+    assert not missing, f"docs/using.md has no section for the tabs {missing}"
