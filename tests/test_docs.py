@@ -158,3 +158,20 @@ def test_every_tab_has_its_section_in_using_md():
     assert {"draw", "train"} <= set(tabs)
     missing = [name for name in tabs if not re.search(rf"^## {name}\b", using, re.MULTILINE | re.IGNORECASE)]
     assert not missing, f"docs/using.md has no section for the tabs {missing}"
+
+
+def test_a_command_of_commands_names_each_of_them_in_the_synopsis_and_in_cli_md():
+    """`digitdraw code train|fit|...`: each script it writes is named in both places."""
+    import argparse
+
+    from digitdraw.cli import _parser
+
+    entries = _synopsis_entries(_synopsis(README.read_text(encoding="utf-8")))
+    cli_md = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
+    for name, command in commands.items():
+        inner = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        for sub in inner[0].choices if inner else []:
+            assert re.search(rf"\b{sub}\b", entries.get(name, "")), f"the README's synopsis of `digitdraw {name}` lacks {sub}"
+            section = _part(cli_md, rf"^## `digitdraw {name}`", r"^## ")
+            assert f"digitdraw {name} {sub}" in section, f"docs/cli.md's `digitdraw {name}` lacks `digitdraw {name} {sub}`"
