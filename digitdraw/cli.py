@@ -146,14 +146,19 @@ def _report_error(path: str, error: BaseException | None, as_json: bool) -> None
 
 
 def _add_train_parser(commands) -> None:
-    from .core.train_settings import RECIPE, SETTINGS
-
     train = commands.add_parser("train", help=_("train a network on MNIST"))
-    for declared in (RECIPE, *SETTINGS):
-        _add_setting_option(train, declared)
+    _add_train_settings(train)
     train.add_argument("--data-dir", dest="train_data_dir", help=_("folder holding MNIST/raw"))
     train.add_argument("--out", default="digitdraw-model.pt", help=_("checkpoint to write (default: %(default)s)"))
     train.set_defaults(run=_run_train)
+
+
+def _add_train_settings(parser: argparse.ArgumentParser) -> None:
+    """An option for the recipe and for each declared training setting (read back by :func:`_train_config`)."""
+    from .core.train_settings import RECIPE, SETTINGS
+
+    for declared in (RECIPE, *SETTINGS):
+        _add_setting_option(parser, declared)
 
 
 def _add_setting_option(parser: argparse.ArgumentParser, declared) -> None:
@@ -176,7 +181,7 @@ def _add_setting_option(parser: argparse.ArgumentParser, declared) -> None:
 
 
 def _train_config(args):
-    """The TrainConfig that ``digitdraw train``'s options describe (``ValueError`` for a device not here)."""
+    """The TrainConfig that the options of :func:`_add_train_settings` describe (``ValueError`` for a device not here)."""
     from .core.devices import resolve_device
     from .core.train_settings import SETTINGS, train_config
 

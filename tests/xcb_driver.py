@@ -152,7 +152,7 @@ def scenario(app: QApplication, results: dict) -> None:
             results["tabs_reached"].append(index)
 
     window.findChild(QSpinBox, "epochs").setValue(1)
-    window.findChild(QSpinBox, "train_subset").setValue(5000)
+    window.findChild(QSpinBox, "train_images").setValue(5000)
     train_button = window.findChild(QPushButton, "train")
     x_input.click(train_button.mapToGlobal(train_button.rect().center()))
     progress = window.findChild(QProgressBar, "progress")

@@ -91,6 +91,7 @@ class Setting:
     help: str  # the form's tooltip and, unless ``cli_help`` says otherwise, the command line's help
     cli_help: str = ""  # the command line's help where it differs (it then says the default itself)
     choices: Callable[[], Mapping[str, str]] | None = None
+    choice_help: Callable[[], Mapping[str, str]] | None = None  # a line about each choice (name -> text)
     minimum: float | None = None
     maximum: float | None = None
     step: float = 1
@@ -100,6 +101,7 @@ class Setting:
     group_digits: bool = False  # 60,000 rather than 60000
     check_text: str = ""  # a bool's check box text
     switch_text: str = ""
+    off_value: Any = None  # the value shown, greyed, while the switch is off
     none_at_maximum: bool = False
     in_recipe: bool = True  # a recipe sets it (choosing one in the form changes it)
     cli_default: Any = None  # the command line's value when the option is not given (None: the recipe's)
@@ -134,7 +136,8 @@ RECIPE = Setting(
 )
 
 SETTINGS = (
-    Setting("arch", "choice", translatable("Network"), translatable("The network to train"), choices=architectures),
+    Setting("arch", "choice", translatable("Network"), translatable("The network to train"),
+            choices=lambda: {name: name for name in architectures()}, choice_help=architectures),
     Setting("epochs", "int", translatable("Epochs"), translatable("How many times to go through the training images"),
             minimum=1, maximum=100),
     Setting("batch_size", "int", translatable("Batch size"),
@@ -169,7 +172,7 @@ SETTINGS = (
                          "the average of the last few dozen steps' weights,\nand that average is the model you get."),
             cli_help=translatable("stop as soon as test accuracy reaches this fraction, e.g. 0.99"),
             minimum=0.5, maximum=1.0, decimals=1, scale=100, suffix=" %", switch_text=translatable("stop at"),
-            in_recipe=False, metavar="FRACTION"),
+            off_value=0.99, in_recipe=False, metavar="FRACTION"),
 )
 
 # Fields of TrainConfig that are no one's choice: they are set by the code that trains.
@@ -182,6 +185,12 @@ def setting(name: str) -> Setting:
         if declared.name == name:
             return declared
     raise KeyError(name)
+
+
+def default_values() -> dict[str, Any]:
+    """Every declared setting's value when nothing is chosen: the default recipe's."""
+    config = RECIPES[RECIPE.cli_default]
+    return {RECIPE.name: RECIPE.cli_default, **{declared.name: getattr(config, declared.name) for declared in SETTINGS}}
 
 
 def recipe_values(recipe: str) -> dict[str, Any]:

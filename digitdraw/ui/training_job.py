@@ -183,6 +183,7 @@ class TrainingJob(QObject):
         started = time.perf_counter()
         self.report(Status(self.tr("Loading MNIST…")))
         train_data, test_data = cached_mnist(self.data_dir)
+        train_data = self.config.training_split(train_data)
         if self.train_subset:
             train_data = train_data.subset(self.train_subset)
         if self.test_subset:

@@ -14,8 +14,6 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -27,24 +25,24 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ...core.checkpoints import Checkpoint, CheckpointError, load_checkpoint, save_checkpoint
-from ...core.devices import available_devices
 from ...core.inference import Classifier
-from ...core.models import architectures
-from ...core.training import OPTIMIZERS, RECIPES, SCHEDULES, EvalReport, TrainConfig
+from ...core.train_settings import (
+    FULL_TRAIN_SET, RECIPE, SETTINGS, TrainConfig, default_values, recipe_values, train_config,
+)
+from ...core.training import EvalReport
 from ..code_panel import code_button
-from ..language import device_label, error_text
+from ..language import error_text
 from ..pictures import mosaic_image, qimage
+from ..settings_form import SettingsForm
 from ..workers import Worker
 from ..training_job import Outcome, Progress, Status, TrainingJob, TrainingStarted
 from .views import AccuracyPlot, ConfusionMatrixView, LossPlot, MistakesGallery
 
-FULL_TRAIN_SET = 60_000
 DEFAULT_MODEL_FILE = "digitdraw-model.pt"  # where the script saves its weights: digitdraw train's default
 FILTERS_WIDTH = 120  # the first layer's filters, live while training
 
@@ -83,66 +81,6 @@ class TrainTab(QWidget):
 
     # -- construction ---------------------------------------------------------------------
     def _build(self) -> None:
-        self.recipe_combo = QComboBox(objectName="recipe")
-        recipe_labels = {
-            "default": self.tr("digitdraw default (fast to 99%)"),
-            "pytorch-example": self.tr("PyTorch's MNIST example"),
-        }
-        for name in RECIPES:
-            self.recipe_combo.addItem(recipe_labels.get(name, name), name)
-        self.recipe_combo.setToolTip(self.tr("Fill the settings below with a known recipe"))
-        self.recipe_combo.activated.connect(lambda _: self.apply_recipe(self.recipe_combo.currentData()))
-
-        self.arch_combo = QComboBox(objectName="arch")
-        for name, description in architectures().items():
-            self.arch_combo.addItem(name, name)
-            self.arch_combo.setItemData(self.arch_combo.count() - 1, description, Qt.ItemDataRole.ToolTipRole)
-
-        self.epochs_spin = QSpinBox(objectName="epochs", minimum=1, maximum=100)
-        self.batch_spin = QSpinBox(objectName="batch_size", minimum=8, maximum=4096, singleStep=32)
-        self.lr_spin = QDoubleSpinBox(objectName="lr", decimals=4, minimum=0.0001, maximum=1_000_000.0)
-        self.lr_spin.setGroupSeparatorShown(True)
-        self.lr_spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-        self.lr_spin.setToolTip(
-            self.tr("Learning rate: how big a step the optimizer takes. Try 1,000,000 to see training diverge.")
-        )
-        self.optimizer_combo = QComboBox(objectName="optimizer")
-        self.optimizer_combo.addItems(list(OPTIMIZERS))
-        self.schedule_combo = QComboBox(objectName="schedule")
-        schedule_labels = {
-            "onecycle": self.tr("onecycle", "learning-rate schedule"),
-            "step": self.tr("step", "learning-rate schedule"),
-            "constant": self.tr("constant", "learning-rate schedule"),
-        }
-        for name in SCHEDULES:
-            self.schedule_combo.addItem(schedule_labels.get(name, name), name)
-        self.schedule_combo.setToolTip(self.tr("onecycle: warm up then anneal; step: ×0.7 each epoch; constant"))
-        self.augment_check = QCheckBox(self.tr("distort training digits"), objectName="augment")
-        self.augment_check.setToolTip(
-            self.tr("Random rotation, scale, shift, shear and stroke width, so drawn digits are read well")
-        )
-        self.device_combo = QComboBox(objectName="device")
-        for device in available_devices():
-            self.device_combo.addItem(device_label(device), device)
-        self.subset_spin = QSpinBox(objectName="train_subset", minimum=100, maximum=FULL_TRAIN_SET, singleStep=1000)
-        self.subset_spin.setGroupSeparatorShown(True)
-        self.subset_spin.setValue(FULL_TRAIN_SET)
-        self.subset_spin.setToolTip(
-            self.tr("Train on the first N of MNIST's 60,000 training images (fewer: faster, worse)")
-        )
-        self.target_check = QCheckBox(self.tr("stop at"), objectName="use_target")
-        self.target_spin = QDoubleSpinBox(objectName="target", decimals=1, minimum=50.0, maximum=100.0, value=99.0, suffix=" %")
-        self.target_spin.setToolTip(
-            self.tr(
-                "End training as soon as the test accuracy reaches this.\nFrom halfway on, the tests judge the "
-                "average of the last few dozen steps' weights,\nand that average is the model you get."
-            )
-        )
-        self.target_check.toggled.connect(self.target_spin.setEnabled)
-        self.target_spin.setEnabled(False)
-        target_row = QHBoxLayout()
-        target_row.addWidget(self.target_check)
-        target_row.addWidget(self.target_spin, 1)
         self.continue_check = QCheckBox(self.tr("start from the current model"), objectName="continue")
         self.continue_check.setToolTip(self.tr("Keep training the model trained last (or opened) instead of fresh weights"))
         self.continue_check.toggled.connect(self._on_continue_toggled)
@@ -150,18 +88,15 @@ class TrainTab(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(3)  # the column fits a 640-pixel-high window without scrolling, in Chinese too
-        form.addRow(self.tr("Recipe"), self.recipe_combo)
-        form.addRow(self.tr("Network"), self.arch_combo)
-        form.addRow(self.tr("Epochs"), self.epochs_spin)
-        form.addRow(self.tr("Batch size"), self.batch_spin)
-        form.addRow(self.tr("Learning rate"), self.lr_spin)
-        form.addRow(self.tr("Optimizer"), self.optimizer_combo)
-        form.addRow(self.tr("LR schedule"), self.schedule_combo)
-        form.addRow(self.tr("Augment"), self.augment_check)
-        form.addRow(self.tr("Device"), self.device_combo)
-        form.addRow(self.tr("Train images"), self.subset_spin)
-        form.addRow(self.tr("Test accuracy"), target_row)
+        self.settings_form = SettingsForm((RECIPE, *SETTINGS), form, default_values())
         form.addRow("", self.continue_check)
+        widgets, switches = self.settings_form.widgets, self.settings_form.switches
+        self.recipe_combo, self.arch_combo, self.device_combo = widgets["recipe"], widgets["arch"], widgets["device"]
+        self.epochs_spin, self.batch_spin, self.lr_spin = widgets["epochs"], widgets["batch_size"], widgets["lr"]
+        self.optimizer_combo, self.schedule_combo = widgets["optimizer"], widgets["schedule"]
+        self.augment_check, self.subset_spin = widgets["augment"], widgets["train_images"]
+        self.target_spin, self.target_check = widgets["target_accuracy"], switches["target_accuracy"]
+        self.recipe_combo.activated.connect(lambda _: self.apply_recipe(self.recipe_combo.currentData()))
         self.settings_box = QGroupBox(self.tr("Settings"))
         self.settings_box.setLayout(form)
 
@@ -260,7 +195,6 @@ class TrainTab(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(left_widget)
         layout.addLayout(right, 1)
-        self.apply_recipe("default")
 
     def _build_actions(self) -> None:
         self.save_action = QAction(self.tr("Save trained model…"), self)
@@ -276,40 +210,21 @@ class TrainTab(QWidget):
     # -- settings -------------------------------------------------------------------------
     def apply_recipe(self, name: str) -> None:
         """Fill the settings with a recipe from :data:`digitdraw.core.training.RECIPES`."""
-        recipe = RECIPES[name]
-        self.recipe_combo.setCurrentIndex(self.recipe_combo.findData(name))
-        if not self.continue_check.isChecked():
-            self.arch_combo.setCurrentIndex(max(0, self.arch_combo.findData(recipe.arch)))
-        self.epochs_spin.setValue(recipe.epochs)
-        self.batch_spin.setValue(recipe.batch_size)
-        self.lr_spin.setValue(recipe.lr)
-        self.optimizer_combo.setCurrentText(recipe.optimizer)
-        self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(recipe.schedule))
-        self.augment_check.setChecked(recipe.augment)
+        values = recipe_values(name)
+        if self.continue_check.isChecked():
+            del values["arch"]  # the network is the current model's
+        self.settings_form.set_values({"recipe": name, **values})
 
     def config(self) -> TrainConfig:
         """The training settings as shown."""
-        base = RECIPES[self.recipe_combo.currentData()]
-        return replace(
-            base,
-            arch=self.arch_combo.currentData(),
-            epochs=self.epochs_spin.value(),
-            batch_size=self.batch_spin.value(),
-            lr=self.lr_spin.value(),
-            optimizer=self.optimizer_combo.currentText(),
-            schedule=self.schedule_combo.currentData(),
-            augment=self.augment_check.isChecked(),
-            device=self.device_combo.currentData(),
-            target_accuracy=self.target_spin.value() / 100 if self.target_check.isChecked() else None,
-        )
+        return train_config(**self.settings_form.values())
 
     def code_script(self, language: str) -> tuple[str, str]:
         """The script for a run with these settings, as ``digitdraw code train ...`` writes it."""
         from ...core.codegen import train_script  # Jinja2: loaded at the first press
         from ...core.data import resolve_data_dir
 
-        config = replace(self.config(), train_images=self.train_subset())
-        script = train_script(config, str(resolve_data_dir(self.data_dir)), DEFAULT_MODEL_FILE, language)
+        script = train_script(self.config(), str(resolve_data_dir(self.data_dir)), DEFAULT_MODEL_FILE, language)
         return script, "train.py"
 
     def _show_run_ahead(self) -> None:
@@ -318,14 +233,10 @@ class TrainTab(QWidget):
         would have to share the GIL with the starting worker (the window stalled 40-60 ms)."""
         if self.is_running:
             return
-        images = self.train_subset() or FULL_TRAIN_SET
+        images = self.settings_form.value("train_images") or FULL_TRAIN_SET
         epochs = self.epochs_spin.value()
         self.loss_plot.set_total_steps(-(-images // self.batch_spin.value()) * epochs)
         self.accuracy_plot.set_epochs(epochs)
-
-    def train_subset(self) -> int | None:
-        value = self.subset_spin.value()
-        return None if value >= FULL_TRAIN_SET else value
 
     def _on_continue_toggled(self, checked: bool) -> None:
         if checked and self.checkpoint is not None:
@@ -333,41 +244,10 @@ class TrainTab(QWidget):
         self.arch_combo.setEnabled(not checked and not self.is_running)
 
     def _save_choices(self) -> None:
-        settings = QSettings()
-        settings.setValue("train/recipe", self.recipe_combo.currentData())
-        settings.setValue("train/arch", self.arch_combo.currentData())
-        settings.setValue("train/epochs", self.epochs_spin.value())
-        settings.setValue("train/batch_size", self.batch_spin.value())
-        settings.setValue("train/lr", self.lr_spin.value())
-        settings.setValue("train/optimizer", self.optimizer_combo.currentText())
-        settings.setValue("train/schedule", self.schedule_combo.currentData())
-        settings.setValue("train/augment", self.augment_check.isChecked())
-        settings.setValue("train/subset", self.subset_spin.value())
-        settings.setValue("train/use_target", self.target_check.isChecked())
-        settings.setValue("train/target", self.target_spin.value())
+        self.settings_form.save(QSettings())
 
     def _restore_choices(self) -> None:
-        settings = QSettings()
-        if settings.value("train/recipe") not in RECIPES:
-            return
-        try:
-            self.apply_recipe(settings.value("train/recipe"))
-            self.arch_combo.setCurrentIndex(max(0, self.arch_combo.findData(settings.value("train/arch"))))
-            self.epochs_spin.setValue(int(settings.value("train/epochs", self.epochs_spin.value())))
-            self.batch_spin.setValue(int(settings.value("train/batch_size", self.batch_spin.value())))
-            self.lr_spin.setValue(float(settings.value("train/lr", self.lr_spin.value())))
-            # The optimizers are listed by name, the schedules by translated name with the name as data.
-            optimizer = self.optimizer_combo.findText(str(settings.value("train/optimizer")))
-            schedule = self.schedule_combo.findData(str(settings.value("train/schedule")))
-            for combo, index in ((self.optimizer_combo, optimizer), (self.schedule_combo, schedule)):
-                if index >= 0:
-                    combo.setCurrentIndex(index)
-            self.augment_check.setChecked(str(settings.value("train/augment", "true")).lower() == "true")
-            self.subset_spin.setValue(int(settings.value("train/subset", FULL_TRAIN_SET)))
-            self.target_check.setChecked(str(settings.value("train/use_target", "false")).lower() == "true")
-            self.target_spin.setValue(float(settings.value("train/target", 99.0)))
-        except (TypeError, ValueError):  # a damaged settings file: keep the defaults
-            self.apply_recipe("default")
+        self.settings_form.restore(QSettings())
 
     # -- running --------------------------------------------------------------------------
     @property
@@ -395,8 +275,7 @@ class TrainTab(QWidget):
         self.accuracy_plot.set_target(config.target_accuracy)
         self.accuracy_plot.set_epochs(config.epochs)
         self._save_choices()
-        self._start_job(TrainingJob(config, self.data_dir, train_subset=self.train_subset(),
-                                    test_subset=self.test_subset, initial=initial))
+        self._start_job(TrainingJob(config, self.data_dir, test_subset=self.test_subset, initial=initial))
         return True
 
     def evaluate_model(self) -> bool:

@@ -1644,115 +1644,12 @@ Right click a point: remove it</source>
 <context>
     <name>TrainTab</name>
     <message>
-        <source>digitdraw default (fast to 99%)</source>
-        <translation>digitdraw 默认（快速达到 99%）</translation>
-    </message>
-    <message>
-        <source>PyTorch&apos;s MNIST example</source>
-        <translation>PyTorch 官方 MNIST 示例</translation>
-    </message>
-    <message>
-        <source>Fill the settings below with a known recipe</source>
-        <translation>用一套现成的配置填写下面的设置</translation>
-    </message>
-    <message>
-        <source>Learning rate: how big a step the optimizer takes. Try 1,000,000 to see training diverge.</source>
-        <translation>学习率：优化器每一步迈多大。试试 1,000,000，看看训练如何发散。</translation>
-    </message>
-    <message>
-        <source>onecycle</source>
-        <comment>learning-rate schedule</comment>
-        <translation>单周期 (onecycle)</translation>
-    </message>
-    <message>
-        <source>step</source>
-        <comment>learning-rate schedule</comment>
-        <translation>阶梯衰减 (step)</translation>
-    </message>
-    <message>
-        <source>constant</source>
-        <comment>learning-rate schedule</comment>
-        <translation>恒定 (constant)</translation>
-    </message>
-    <message>
-        <source>onecycle: warm up then anneal; step: ×0.7 each epoch; constant</source>
-        <translation>单周期：先预热再退火；阶梯衰减：每轮乘以 0.7；恒定：保持不变</translation>
-    </message>
-    <message>
-        <source>distort training digits</source>
-        <translation>对训练数字做随机变形</translation>
-    </message>
-    <message>
-        <source>Random rotation, scale, shift, shear and stroke width, so drawn digits are read well</source>
-        <translation>随机旋转、缩放、平移、错切并改变笔画粗细，让手写数字也能认得准</translation>
-    </message>
-    <message>
-        <source>Train on the first N of MNIST&apos;s 60,000 training images (fewer: faster, worse)</source>
-        <translation>只用 MNIST 60,000 张训练图像中的前 N 张训练（越少越快，但效果越差）</translation>
-    </message>
-    <message>
-        <source>stop at</source>
-        <translation>达到时停止</translation>
-    </message>
-    <message>
-        <source>End training as soon as the test accuracy reaches this.
-From halfway on, the tests judge the average of the last few dozen steps&apos; weights,
-and that average is the model you get.</source>
-        <translation>测试准确率一达到这个值就结束训练。
-从训练过半起，测试评判的是最近几十步权重的平均值，
-你得到的模型就是这个平均值。</translation>
-    </message>
-    <message>
         <source>start from the current model</source>
         <translation>从当前模型继续</translation>
     </message>
     <message>
         <source>Keep training the model trained last (or opened) instead of fresh weights</source>
         <translation>在最近训练（或打开）的模型上继续训练，而不是从随机初始权重开始</translation>
-    </message>
-    <message>
-        <source>Recipe</source>
-        <translation>配置方案</translation>
-    </message>
-    <message>
-        <source>Network</source>
-        <translation>网络</translation>
-    </message>
-    <message>
-        <source>Epochs</source>
-        <translation>训练轮数</translation>
-    </message>
-    <message>
-        <source>Batch size</source>
-        <translation>批大小</translation>
-    </message>
-    <message>
-        <source>Learning rate</source>
-        <translation>学习率</translation>
-    </message>
-    <message>
-        <source>Optimizer</source>
-        <translation>优化器</translation>
-    </message>
-    <message>
-        <source>LR schedule</source>
-        <translation>学习率调度</translation>
-    </message>
-    <message>
-        <source>Augment</source>
-        <translation>数据增强</translation>
-    </message>
-    <message>
-        <source>Device</source>
-        <translation>设备</translation>
-    </message>
-    <message>
-        <source>Train images</source>
-        <translation>训练图像数</translation>
-    </message>
-    <message>
-        <source>Test accuracy</source>
-        <translation>测试准确率</translation>
     </message>
     <message>
         <source>Settings</source>
