@@ -6,12 +6,13 @@ import argparse
 from dataclasses import fields
 
 import pytest
+from PySide6.QtWidgets import QWidget
 
 from digitdraw import cli
 from digitdraw.core import training
 from digitdraw.core.checkpoints import load_checkpoint
 from digitdraw.core.data import write_mnist
-from digitdraw.core.train_settings import NOT_SETTINGS, RECIPE, SETTINGS, recipe_values, train_config
+from digitdraw.core.train_settings import NOT_SETTINGS, RECIPE, SETTINGS, default_values, recipe_values, train_config
 from digitdraw.core.training import RECIPES, TrainConfig
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -99,3 +100,133 @@ def test_train_images_out_of_range_fail_with_a_message(tiny_data, tmp_path, caps
     code = cli.main(["train", "--data-dir", str(tiny_data), "--device", "cpu", "--train-images", "0",
                      "--out", str(tmp_path / "never.pt")])
     assert code == 2 and "training images" in capsys.readouterr().err
+
+
+# -- the Train tab's form -----------------------------------------------------------------
+
+
+def _other_value(setting, value):
+    """A value of ``setting`` other than ``value`` that the form can show exactly."""
+    if setting.kind == "choice":
+        return next(choice for choice in reversed(list(setting.choices())) if choice != value)
+    if setting.kind == "device":
+        return "cpu"  # the one device every machine has
+    if setting.kind == "bool":
+        return not value
+    if setting.kind == "int":
+        return int(setting.minimum + setting.step)
+    middle = (setting.minimum + setting.maximum) / 2
+    return round(middle * setting.scale, setting.decimals) / setting.scale
+
+
+def _chosen_values() -> dict:
+    """Every declared setting at a value other than its default (the recipe too)."""
+    defaults = default_values()
+    return {setting.name: _other_value(setting, defaults[setting.name]) for setting in (RECIPE, *SETTINGS)}
+
+
+def _cli_arguments(values: dict) -> list[str]:
+    """``digitdraw train``'s options for ``values``, as a user would type them."""
+    arguments = []
+    for setting in (RECIPE, *SETTINGS):
+        value = values[setting.name]
+        if value is None:
+            continue  # the option's absence: none for these, as in the recipes
+        if setting.kind == "bool":
+            arguments.append(setting.flag if value else "--no-" + setting.flag[2:])
+        else:
+            arguments += [setting.flag, str(value)]
+    return arguments
+
+
+@pytest.fixture
+def train_tab(qtbot, tmp_path):
+    from digitdraw.ui.train.tab import TrainTab
+
+    tab = TrainTab(data_dir=tmp_path)
+    qtbot.addWidget(tab)
+    yield tab
+    tab.shutdown()
+
+
+def _form_rows(form) -> dict[str, str]:
+    """The label of each named widget's row in the QFormLayout ``form``."""
+    from PySide6.QtWidgets import QFormLayout
+
+    rows = {}
+    for row in range(form.rowCount()):
+        label, field = (form.itemAt(row, role) for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole))
+        inner = field.layout()
+        widgets = [inner.itemAt(i).widget() for i in range(inner.count())] if inner else [field.widget()]
+        rows.update({widget.objectName(): label.widget().text() if label else "" for widget in widgets})
+    return rows
+
+
+def test_every_declared_setting_is_a_row_of_the_train_tabs_form(train_tab):
+    from PySide6.QtCore import QCoreApplication
+
+    rows = _form_rows(train_tab.settings_box.layout())
+    for setting in (RECIPE, *SETTINGS):
+        assert rows.get(setting.name) == QCoreApplication.translate("", setting.label), f"{setting.name}: no row"
+        assert train_tab.settings_form.widgets[setting.name].toolTip(), f"{setting.name} has no tooltip"
+    assert train_tab.settings_form.values().keys() == {setting.name for setting in (RECIPE, *SETTINGS)}
+    assert train_tab.config() == RECIPES["default"], "the form starts at the default recipe"
+
+
+def test_the_form_remembers_every_setting_through_qsettings(qtbot):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QFormLayout
+
+    from digitdraw.ui.settings_form import SettingsForm
+
+    holders = []  # the forms' widgets live as long as the test
+
+    def form() -> SettingsForm:
+        holders.append(QWidget())
+        qtbot.addWidget(holders[-1])
+        return SettingsForm((RECIPE, *SETTINGS), QFormLayout(holders[-1]), default_values())
+
+    chosen = _chosen_values()
+    first = form()
+    first.set_values(chosen)
+    assert first.values() == chosen
+    first.save(QSettings())
+    again = form()
+    assert again.values() == default_values()
+    again.restore(QSettings())
+    assert again.values() == chosen
+
+    first.set_values({"target_accuracy": None, "train_images": None})  # switched off, and all the images
+    first.save(QSettings())
+    again.restore(QSettings())
+    assert (again.value("target_accuracy"), again.value("train_images")) == (None, None)
+    again.switches["target_accuracy"].setChecked(True)
+    assert again.value("target_accuracy") == chosen["target_accuracy"], "the number stays while switched off"
+
+
+def test_a_damaged_remembered_value_keeps_the_default_and_spares_the_others(qtbot):
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QFormLayout
+
+    from digitdraw.ui.settings_form import SettingsForm
+
+    store = QSettings()
+    store.setValue("train/epochs", "many")
+    store.setValue("train/optimizer", "no-such-optimizer")
+    store.setValue("train/batch_size", 48)
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    form = SettingsForm((RECIPE, *SETTINGS), QFormLayout(holder), default_values())
+    form.restore(store)
+    assert form.values() == {**default_values(), "batch_size": 48}
+
+
+@pytest.mark.parametrize("case", ["defaults", "every setting changed"])
+def test_the_command_line_and_the_train_tab_make_the_same_config_from_the_same_values(train_tab, case):
+    values = default_values() if case == "defaults" else _chosen_values()
+    train_tab.settings_form.set_values(values)
+    from_cli = cli._train_config(cli._parser().parse_args(["train", *_cli_arguments(values)]))
+    assert train_tab.config() == from_cli
+    if case != "defaults":
+        assert from_cli != RECIPES[values["recipe"]]
+        assert all(getattr(from_cli, name) == value for name, value in values.items() if name != "recipe")
