@@ -2,7 +2,7 @@
 
 The Train tab's form (its widgets, recipes and remembered choices) and ``digitdraw train``'s
 options are both built from :data:`SETTINGS`, so a setting added here shows in both, and the same
-choices make the same :class:`~digitdraw.core.training.TrainConfig` (:func:`train_config`).
+choices make the same :class:`TrainConfig` (:func:`train_config`).
 Texts are English, marked :func:`translatable`: the window translates them with Qt, the command
 line with gettext.
 """
@@ -72,7 +72,6 @@ PYTORCH_EXAMPLE_RECIPE = TrainConfig(
 RECIPES = {"default": DEFAULT_RECIPE, "pytorch-example": PYTORCH_EXAMPLE_RECIPE}
 
 
-
 @dataclass(frozen=True)
 class Setting:
     """One setting: the :class:`TrainConfig` field it sets, how the form shows it, how the command line takes it.
@@ -100,7 +99,7 @@ class Setting:
     suffix: str = ""
     group_digits: bool = False  # 60,000 rather than 60000
     check_text: str = ""  # a bool's check box text
-    switch_text: str = ""
+    switch_text: str = ""  # the text of the check box that switches a setting that may be None on
     off_value: Any = None  # the value shown, greyed, while the switch is off
     none_at_maximum: bool = False
     in_recipe: bool = True  # a recipe sets it (choosing one in the form changes it)
@@ -177,14 +176,6 @@ SETTINGS = (
 
 # Fields of TrainConfig that are no one's choice: they are set by the code that trains.
 NOT_SETTINGS = frozenset({"label_smoothing"})
-
-
-def setting(name: str) -> Setting:
-    """The declared setting called ``name`` (the recipe included)."""
-    for declared in (RECIPE, *SETTINGS):
-        if declared.name == name:
-            return declared
-    raise KeyError(name)
 
 
 def default_values() -> dict[str, Any]:
