@@ -78,13 +78,18 @@ def test_the_train_tab_shows_digitdraw_code_train(qtbot, shown_tab, data_dir):
     assert press_code_button(qtbot, tab).code == expected
 
 
-def test_the_train_tab_says_why_there_is_no_code_for_a_target(qtbot, shown_tab, data_dir):
+def test_the_train_tab_with_a_target_shows_digitdraw_code_train_with_it(qtbot, shown_tab, data_dir):
     from digitdraw.ui.train.tab import TrainTab
 
     tab = shown_tab(TrainTab(data_dir=data_dir), 1200, 800)
+    tab.apply_recipe("default")
+    tab.device_combo.setCurrentIndex(tab.device_combo.findData("cpu"))
     tab.target_check.setChecked(True)
+    tab.target_spin.setValue(98.5)
     panel = press_code_button(qtbot, tab)
-    assert panel.code == "" and "target" in panel.status.text() and not panel.save_button.isEnabled()
+    assert "class TargetTests" in panel.code
+    assert panel.code == printed("--data-dir", str(data_dir), "code", "train", "--device", "cpu", "--target-accuracy",
+                                 "0.985", "--language", "en")
 
 
 def test_the_draw_tab_shows_digitdraw_code_classify_and_copies_and_saves_it(qtbot, shown_tab, tmp_path):

@@ -153,23 +153,23 @@ def train_script(config: TrainConfig, data_dir: str = "data", out: str = "digitd
                  language: str = "en") -> str:
     """The Train tab's run with ``config``, as ``digitdraw train`` makes it."""
     from .augment import Augmentation
+    from .training import NEAR_TARGET, PRECISE_STATISTICS_IMAGES, TARGET_AVERAGE_DECAY
 
     config.validate()
     _check_arch(config.arch)
-    if config.target_accuracy is not None:
-        raise CodeError(translatable("No code is written for a run that stops at a target accuracy: "
-                                     "switch the target off to see the code."))
     command = _command(
         "digitdraw", "train", ("--arch", config.arch), ("--epochs", config.epochs), ("--batch-size", config.batch_size),
         ("--lr", config.lr), ("--optimizer", config.optimizer), ("--schedule", config.schedule),
-        ("--no-augment", not config.augment), ("--train-images", config.train_images), ("--seed", config.seed),
+        ("--no-augment", not config.augment), ("--train-images", config.train_images),
+        ("--target-accuracy", config.target_accuracy), ("--seed", config.seed),
     )
     return _render(
         "train.py.j2", language,
         command=command, arch=config.arch, mean=MNIST_MEAN, std=MNIST_STD, augment=config.augment,
         aug=Augmentation(), label_smoothing=config.label_smoothing, schedule=config.schedule,
         optimizer=config.optimizer, batch_size=config.batch_size, epochs=config.epochs, lr=float(config.lr),
-        seed=config.seed, train_images=config.train_images, device=_plain_device(config.device), data_dir=str(data_dir),
+        target=config.target_accuracy, near_target=NEAR_TARGET, statistics_images=PRECISE_STATISTICS_IMAGES,
+        average_decay=TARGET_AVERAGE_DECAY, seed=config.seed, train_images=config.train_images, device=_plain_device(config.device), data_dir=str(data_dir),
         out=str(out),
     )
 

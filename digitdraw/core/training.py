@@ -117,7 +117,7 @@ def evaluate(
         predictions.append(output.argmax(1).cpu())
     model.train(was_training)
     predicted = torch.cat(predictions)
-    return total_loss / len(split), float((predicted == split.labels).float().mean()), predicted
+    return total_loss / len(split), int((predicted == split.labels).sum()) / len(split), predicted
 
 
 @torch.no_grad()

@@ -448,10 +448,6 @@ and that average is the model you get.</source>
         <translation>不为 int8 模型生成代码：请加载它的原始模型。</translation>
     </message>
     <message>
-        <source>No code is written for a run that stops at a target accuracy: switch the target off to see the code.</source>
-        <translation>不为达到目标准确率就停止的训练生成代码：关掉目标即可看到代码。</translation>
-    </message>
-    <message>
         <source>The amount to prune is a fraction from 0 to {most}.</source>
         <translation>剪枝比例应是 0 到 {most} 之间的小数。</translation>
     </message>
