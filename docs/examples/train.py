@@ -84,7 +84,6 @@ def distort(images, generator, habits):
     return images
 
 
-
 def train(args, model, device, images, labels, optimizer, scheduler, epoch, generator):
     """One epoch: every training image once, in a new random order, in batches."""
     model.train()

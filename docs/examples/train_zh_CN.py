@@ -84,7 +84,6 @@ def distort(images, generator, habits):
     return images
 
 
-
 def train(args, model, device, images, labels, optimizer, scheduler, epoch, generator):
     """一轮：每张训练图像用一次，顺序重新打乱，分批训练。"""
     model.train()
