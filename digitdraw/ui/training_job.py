@@ -112,7 +112,6 @@ class TrainingJob(QObject):
         config: TrainConfig,
         data_dir=None,
         *,
-        train_subset: int | None = None,
         test_subset: int | None = None,
         initial: Checkpoint | None = None,
         evaluate_only: bool = False,
@@ -122,7 +121,6 @@ class TrainingJob(QObject):
         prepare_for_background_training()
         self.config = config
         self.data_dir = data_dir
-        self.train_subset = train_subset
         self.test_subset = test_subset
         self.initial = initial
         self.evaluate_only = evaluate_only
@@ -184,8 +182,6 @@ class TrainingJob(QObject):
         self.report(Status(self.tr("Loading MNIST…")))
         train_data, test_data = cached_mnist(self.data_dir)
         train_data = self.config.training_split(train_data)
-        if self.train_subset:
-            train_data = train_data.subset(self.train_subset)
         if self.test_subset:
             test_data = test_data.subset(self.test_subset)
         self._check_abort()

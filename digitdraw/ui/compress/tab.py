@@ -323,8 +323,8 @@ class CompressTab(QWidget):
             self._set_status(self.tr("Wait until the variants are measured, then fine-tune."), error=True)
             return
         pruned = compression.prune(self.source, self.amount, self.structure)
-        config = TrainConfig(arch=self.source.arch, epochs=1, lr=FINE_TUNE_LR)
-        job = TrainingJob(config, self.data_dir, train_subset=FINE_TUNE_DIGITS, initial=pruned)
+        config = TrainConfig(arch=self.source.arch, epochs=1, lr=FINE_TUNE_LR, train_images=FINE_TUNE_DIGITS)
+        job = TrainingJob(config, self.data_dir, initial=pruned)
         self._fine_tune = job.start_worker(
             "digitdraw-fine-tune-pruned",
             yielded=lambda item: isinstance(item, Status) and self._set_status(item.text),
