@@ -29,6 +29,21 @@ def isolated_settings(tmp_path_factory, request):
 
 
 @pytest.fixture(autouse=True)
+def no_worker_left_running(request):
+    """A test with widgets ends with every worker thread stopped: a QThread still running when the
+    test's widgets go would abort pytest. One left behind is stopped here and fails the test."""
+    yield
+    if "qapp" not in request.fixturenames and "qtbot" not in request.fixturenames:
+        return
+    from digitdraw.ui.workers import running_workers
+
+    left = running_workers()
+    for worker in left:
+        worker.quit()
+    assert not left, f"worker threads left running: {[worker.name for worker in left]}"
+
+
+@pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):
     """Every test gets its own per-user data folder (personal set, personal model)."""
     monkeypatch.setenv("DIGITDRAW_HOME", str(tmp_path / "home"))

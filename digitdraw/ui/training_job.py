@@ -18,7 +18,8 @@ the worker's thread is busy training:
 Typical use::
 
     job = TrainingJob(config, data_dir)
-    worker = job.start_worker("digitdraw-training", yielded=on_report, returned=on_outcome, errored=on_error)
+    worker = job.start_worker("digitdraw-training", status=show_line, progress=on_progress,
+                              returned=on_outcome, errored=on_error)
     ...
     worker.quit()  # when the window closes: abort, wait
 """
@@ -164,11 +165,34 @@ class TrainingJob(QObject):
             return self.tr("Out of memory on {0}: try a smaller batch size or the CPU.").format(self.config.device)
         return self.tr("Training failed: {0}: {1}").format(type(error).__name__, error)
 
-    def start_worker(self, name: str, **slots) -> Worker:
-        """Run this job in a worker thread called ``name``, its signals connected to ``slots``
-        (``yielded=...``, ``returned=...``, ``errored=...``, ``finished=...``); the started worker."""
+    def start_worker(
+        self,
+        name: str,
+        *,
+        status: Callable[[str], None] | None = None,
+        started_training: Callable[[int], None] | None = None,
+        progress: Callable[[Progress], None] | None = None,
+        evaluated: Callable[[EvalReport], None] | None = None,
+        **slots,
+    ) -> Worker:
+        """Run this job in a worker thread called ``name``; the started worker. What the job reports
+        goes to ``status`` (a line), ``started_training`` (the steps ahead), ``progress`` and
+        ``evaluated``; ``slots`` connect the worker's own signals (``returned=...``, ``errored=...``,
+        ``finished=...``)."""
+        handlers = {
+            Status: status and (lambda item: status(item.text)),
+            TrainingStarted: started_training and (lambda item: started_training(item.total_steps)),
+            Progress: progress,
+            EvalReport: evaluated,
+        }
+
+        def on_report(item) -> None:
+            handler = handlers.get(type(item))
+            if handler is not None:
+                handler(item)
+
         return create_worker(self.run, name=name, with_report=True, on_stop=self.abort,
-                             describe_error=self.describe_error, connect=slots)
+                             describe_error=self.describe_error, connect={"yielded": on_report, **slots})
 
     # -- runs in the worker thread --------------------------------------------------------
     def run(self, report: Callable[[object], None]):

@@ -24,13 +24,14 @@ thread and torch on every core, the GIL handed over often.
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import logging
 import threading
 from functools import partial
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from ..core.messages import UserMessage
 from ..core.threads import hand_over_the_gil_often, set_up_worker_thread
@@ -183,8 +184,10 @@ class Worker(QObject):
     def _end(self) -> None:
         if self._running:
             self._running = False
-            # Let go of the worker once this event is over: not while Qt is still delivering it.
-            QTimer.singleShot(0, partial(_alive.discard, self))
+            if QCoreApplication.instance() is None:  # no event loop any more (Python is shutting down)
+                _alive.discard(self)
+            else:  # let go of the worker once this event is over: not while Qt is still delivering it
+                QTimer.singleShot(0, partial(_alive.discard, self))
 
     # -- the worker's thread -------------------------------------------------------------------
     def _run(self) -> None:
@@ -244,6 +247,9 @@ def running_workers() -> list[Worker]:
 
 
 def quit_all() -> None:
-    """:meth:`Worker.quit` every running worker (the app's last act before Python shuts down)."""
+    """:meth:`Worker.quit` every running worker: before Python shuts down, none may be left running."""
     for worker in running_workers():
         worker.quit()
+
+
+atexit.register(quit_all)

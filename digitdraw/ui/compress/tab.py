@@ -36,7 +36,7 @@ from ...core.export import ExportReport, export
 from ...core.inference import Classifier
 from ...core.training import TrainConfig
 from ..code_panel import code_button
-from ..training_job import Status, TrainingJob
+from ..training_job import TrainingJob
 from ..workers import Worker, create_worker
 
 EXPORT_CHECK_DIGITS = 1000
@@ -327,7 +327,7 @@ class CompressTab(QWidget):
         job = TrainingJob(config, self.data_dir, initial=pruned)
         self._fine_tune = job.start_worker(
             "digitdraw-fine-tune-pruned",
-            yielded=lambda item: isinstance(item, Status) and self._set_status(item.text),
+            status=self._set_status,
             returned=lambda outcome: self._fine_tuned(pruned, outcome),
             errored=lambda message: self._set_status(message, error=True),
             finished=self._fine_tune_ended,

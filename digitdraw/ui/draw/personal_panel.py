@@ -169,7 +169,9 @@ class PersonalPanel(QWidget):
         self._started_at = time.perf_counter()
         self.worker = job.start_worker(
             "digitdraw-fine-tune",
-            yielded=self._on_report,
+            status=self._show,
+            started_training=self.progress_bar.setMaximum,
+            progress=self._on_progress,
             returned=self._on_finished,
             errored=lambda text: self._show(text, error=True),
             finished=self._on_worker_finished,
@@ -201,14 +203,6 @@ class PersonalPanel(QWidget):
             self._show(self.tr("Back to the shipped model. Your drawings are kept: learn again any time."))
         self.model_changed.emit(classifier)
         self.refresh_counts()
-
-    def _on_report(self, item) -> None:
-        if isinstance(item, Progress):
-            self._on_progress(item)
-        elif isinstance(item, Status):
-            self._show(item.text)
-        elif isinstance(item, TrainingStarted):
-            self.progress_bar.setMaximum(item.total_steps)
 
     def _on_progress(self, progress: Progress) -> None:
         self.progress_bar.setValue(progress.step)

@@ -34,13 +34,12 @@ from ...core.inference import Classifier
 from ...core.train_settings import (
     FULL_TRAIN_SET, RECIPE, SETTINGS, TrainConfig, default_values, recipe_values, train_config,
 )
-from ...core.training import EvalReport
 from ..code_panel import code_button
 from ..language import error_text
 from ..pictures import mosaic_image, qimage
 from ..settings_form import SettingsForm
 from ..workers import Worker
-from ..training_job import Outcome, Progress, Status, TrainingJob, TrainingStarted
+from ..training_job import Outcome, Progress, TrainingJob
 from .views import AccuracyPlot, ConfusionMatrixView, LossPlot, MistakesGallery
 
 DEFAULT_MODEL_FILE = "digitdraw-model.pt"  # where the script saves its weights: digitdraw train's default
@@ -296,7 +295,10 @@ class TrainTab(QWidget):
         self._set_running(True)  # first: the widgets' work does not share the GIL with the worker's start
         self.worker = job.start_worker(
             "digitdraw-training",
-            yielded=self._on_report,
+            status=self._set_status,
+            started_training=self._on_started_training,
+            progress=self._on_progress,
+            evaluated=self._on_evaluated,
             returned=self._on_finished,
             errored=self._show_error,
             finished=self._on_worker_finished,
@@ -328,17 +330,6 @@ class TrainTab(QWidget):
             self._set_status(self.tr("Training stopped."))
 
     # -- worker signals -------------------------------------------------------------------
-    def _on_report(self, item) -> None:
-        """What the job reports while it runs: a status line, the steps ahead, progress, a test."""
-        if isinstance(item, Progress):
-            self._on_progress(item)
-        elif isinstance(item, Status):
-            self._set_status(item.text)
-        elif isinstance(item, TrainingStarted):
-            self._on_started_training(item.total_steps)
-        elif isinstance(item, EvalReport):
-            self._on_evaluated(item)
-
     def _on_started_training(self, total_steps: int) -> None:
         self.progress_bar.setRange(0, total_steps)
         self.loss_plot.set_total_steps(total_steps)
