@@ -1,8 +1,8 @@
 """Inside the network, live: the layers as they are, each conv block's feature maps, and why it answered.
 
 The view keeps its own copy of the model and computes in a worker thread (:mod:`digitdraw.ui.workers`),
-latest drawing only, so drawing never waits for it. Attributions arrive through ``attribution_ready`` for the Draw tab to
-lay over the 28x28 input and the canvas.
+latest drawing only, so drawing never waits for it. Attributions arrive through ``attribution_ready``
+for the Draw tab to lay over the 28x28 input and the canvas.
 """
 
 from __future__ import annotations
@@ -132,6 +132,7 @@ class InsideView(QWidget):
         self._throttle.timeout.connect(self._send)
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         self._worker: Worker | None = None  # started at the first request, serves every later one
+        self._shut_down = False
         self._build()
 
     # --- what the Draw tab calls ------------------------------------------------------------
@@ -173,6 +174,8 @@ class InsideView(QWidget):
         return self.method_selector.currentData()
 
     def shutdown(self) -> None:
+        """Stop the worker and wait for its thread; nothing is computed any more (the window is closing)."""
+        self._shut_down = True
         if self._worker is not None:
             self._worker.quit()
         self._worker = None
@@ -193,7 +196,7 @@ class InsideView(QWidget):
         self._send()
 
     def _send(self) -> None:
-        if self._image is None or self.target() is None or not self.isVisible():
+        if self._image is None or self.target() is None or not self.isVisible() or self._shut_down:
             return
         self._busy = True
         self._sent_at = time.perf_counter()
