@@ -25,6 +25,7 @@ from torch import nn
 
 from .messages import UserMessage, translatable
 from .models import architectures, build_model
+from .prototypes import Prototypes
 
 FORMAT = "digitdraw-checkpoint"
 FORMAT_VERSION = 1
@@ -49,6 +50,7 @@ class Checkpoint:
     created: str = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
     compression: dict = field(default_factory=dict)  # e.g. {"method": "int8", ...}; empty for a plain model
     recognised_as: str | None = None  # set when the file was a bare state_dict: what it was taken for (not saved)
+    prototypes: dict = field(default_factory=dict)  # a personal model's drawings as it sees them (core.prototypes)
 
     @classmethod
     def from_model(cls, arch: str, model: nn.Module, **metadata) -> "Checkpoint":
@@ -96,6 +98,8 @@ class Checkpoint:
         }
         if self.compression:
             raw["compression"] = self.compression
+        if self.prototypes:
+            raw["prototypes"] = self.prototypes
         return raw
 
 
@@ -167,6 +171,8 @@ def _validate(raw, path: Path) -> Checkpoint:
                               reason=exc) from None
     try:
         build_model(checkpoint.arch)
+        if raw.get("prototypes"):
+            checkpoint.prototypes = Prototypes.from_dict(raw["prototypes"]).to_dict()
     except ValueError as exc:
         raise CheckpointError(translatable("{path}: {reason}"), path=path, reason=exc) from None
     return checkpoint

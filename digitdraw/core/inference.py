@@ -15,6 +15,7 @@ import torch
 from .checkpoints import Checkpoint, load_checkpoint
 from .devices import available_devices, synchronize
 from .models import FX_TRACING
+from .prototypes import Prototypes, forward_with_features
 
 DEFAULT_MODEL_NAME = "digitnet-default.pt"
 UNSURE_BELOW = 0.6  # a top probability under this is shown as "not sure"
@@ -53,6 +54,8 @@ class Classifier:
         self.checkpoint = checkpoint
         self.source = source
         self.model = checkpoint.build()
+        # your drawings' vote (a personal model's own, or the Draw tab's personal set): see core.prototypes
+        self.prototypes: Prototypes | None = Prototypes.from_dict(checkpoint.prototypes) if checkpoint.prototypes else None
         self.device = "cpu"
         self.to(device)
 
@@ -61,6 +64,15 @@ class Classifier:
         """Load a checkpoint file (the shipped default when ``path`` is None)."""
         path = Path(path) if path else default_model_path()
         return cls(load_checkpoint(path), device, source=str(path))
+
+    def normalise(self, images: torch.Tensor) -> torch.Tensor:
+        """Ink images (N, 28, 28) in [0, 1] as this model's input (N, 1, 28, 28)."""
+        return (images.to(self.device, torch.float32)[:, None] - self.checkpoint.mean) / self.checkpoint.std
+
+    def prototypes_of(self, images: torch.Tensor, labels: torch.Tensor) -> Prototypes | None:
+        """The vote of labelled drawings (ink images (N, 28, 28) in [0, 1], oldest first) as this model sees them."""
+        with _torch_threads(1):
+            return Prototypes.of(self.model, self.normalise(images), labels)
 
     @property
     def arch(self) -> str:
@@ -91,11 +103,17 @@ class Classifier:
     def predict_batch(self, images: torch.Tensor) -> list[Prediction]:
         """Probabilities for a batch (N, 28, 28) of ink images in [0, 1]."""
         start = time.perf_counter()
-        x = (images.to(self.device, torch.float32)[:, None] - self.checkpoint.mean) / self.checkpoint.std
+        x = self.normalise(images)
         small_cpu_batch = self.device == "cpu" and len(images) <= SINGLE_THREAD_BATCH
         with _torch_threads(1 if small_cpu_batch else torch.get_num_threads()):
-            with FX_TRACING:  # never while torch.fx traces a model in another thread
-                probabilities = self.model(x).exp().cpu()
+            if self.prototypes is not None and len(self.prototypes):
+                output, features = forward_with_features(self.model, x)
+                if features is not None and features.shape[1] == self.prototypes.features.shape[1]:
+                    output = self.prototypes.blend(output, features)
+            else:
+                with FX_TRACING:  # never while torch.fx traces a model in another thread
+                    output = self.model(x)
+            probabilities = output.exp().cpu()
         synchronize(self.device)
         seconds = (time.perf_counter() - start) / len(images)
         return [Prediction(row.tolist(), seconds) for row in probabilities]

@@ -19,9 +19,10 @@ import os
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import torch
 from torch import nn
@@ -31,7 +32,8 @@ from .data import MnistSplit
 from .imageio import ImageReadError, read_image
 from .inference import _torch_threads as torch_threads
 from .preprocess import image_to_image, strokes_to_image
-from .training import BatchReport, EvalReport, TrainConfig, TrainResult, evaluate, train
+from .prototypes import DEFAULT_TEMPERATURE, DEFAULT_WEIGHT, Prototypes
+from .training import BatchReport, EvalReport, TrainConfig, TrainResult, evaluate, normalise, train
 
 HOME_ENV_VAR = "DIGITDRAW_HOME"
 DIGITS = tuple(str(d) for d in range(10))
@@ -117,7 +119,9 @@ class PersonalSet:
             self.remove(picture)
 
     def load(self) -> Samples:
-        """The drawings ready for the network; strokes are re-rendered where they were kept."""
+        """The drawings ready for the network; strokes are re-rendered where they were kept (none yet: empty)."""
+        if not self.root.is_dir():
+            return Samples(MnistSplit(torch.zeros(0, 28, 28, dtype=torch.uint8), torch.zeros(0, dtype=torch.long)), [])
         return load_samples(self.root, strict=False)
 
 
@@ -160,6 +164,16 @@ def load_samples(folder: str | os.PathLike, *, strict: bool = True) -> Samples:
     split = MnistSplit(torch.stack(images) if images else torch.zeros(0, 28, 28, dtype=torch.uint8),
                        torch.tensor(labels, dtype=torch.long))
     return Samples(split, paths, skipped)
+
+
+def load_picture(path: str | os.PathLike) -> torch.Tensor | None:
+    """One drawing of a set as uint8 (28, 28), read as learning reads it; None if it holds no digit or
+    cannot be read."""
+    try:
+        image = _sample_image(Path(path))
+    except (ImageReadError, ValueError, OSError):
+        return None
+    return None if image is None else (image * 255).round().to(torch.uint8)
 
 
 def _sample_image(path: Path) -> torch.Tensor | None:
@@ -207,6 +221,9 @@ class FineTuneSettings:
     batch_size: int = 128
     lr: float = 0.001
     personal_share: float = 0.1
+    anchor: float = 0.0  # L2-SP: each step's gradient also pulls the weights back towards the starting ones this hard
+    vote_weight: float = DEFAULT_WEIGHT  # how strongly the drawings vote on the tuned model's answers (0: not at all)
+    vote_temperature: float = DEFAULT_TEMPERATURE
     device: str = "cpu"
     seed: int = 0
     threads: int = 1
@@ -216,6 +233,8 @@ class FineTuneSettings:
             raise ValueError("steps must be at least 1")
         if not 0 < self.personal_share < 1:
             raise ValueError("the personal share is a fraction between 0 and 1")
+        if not (self.anchor >= 0 and self.vote_weight >= 0 and self.vote_temperature > 0):
+            raise ValueError("the anchor and the vote's weight are at least 0, its temperature above 0")
 
 
 @dataclass
@@ -234,7 +253,7 @@ class FineTuneResult:
 def fine_tune_mixture(samples: MnistSplit, mnist_train: MnistSplit, settings: FineTuneSettings) -> MnistSplit:
     """Exactly ``steps * batch_size`` images: the samples repeated to ``personal_share`` of them, the rest MNIST at random."""
     total = settings.steps * settings.batch_size
-    personal = max(len(samples), round(total * settings.personal_share))
+    personal = min(total, max(len(samples), round(total * settings.personal_share)))  # never more than the run holds
     generator = torch.Generator().manual_seed(settings.seed)
     repeats = torch.arange(personal) % len(samples)
     mnist = torch.randint(len(mnist_train), (total - personal,), generator=generator)
@@ -242,6 +261,27 @@ def fine_tune_mixture(samples: MnistSplit, mnist_train: MnistSplit, settings: Fi
         torch.cat([samples.images[repeats], mnist_train.images[mnist]]),
         torch.cat([samples.labels[repeats], mnist_train.labels[mnist]]),
     )
+
+
+@contextmanager
+def anchored(model: nn.Module, strength: float) -> Iterator[None]:
+    """While inside, every gradient of ``model``'s weights gets ``strength * (w - w0)`` added, ``w0`` the weights
+    on entry: the L2-SP penalty ``strength / 2 * |w - w0|^2``, which keeps a fine-tune near what the model
+    knew (MNIST) wherever the new drawings do not pull it away. It works through tensor hooks, so the
+    one training loop runs unchanged."""
+    if not strength:
+        yield
+        return
+    hooks = []
+    for weight in model.parameters():
+        if weight.requires_grad:
+            start = weight.detach().clone()
+            hooks.append(weight.register_hook(lambda grad, weight=weight, start=start: grad + strength * (weight.detach() - start)))
+    try:
+        yield
+    finally:
+        for hook in hooks:
+            hook.remove()
 
 
 def fine_tune(
@@ -269,8 +309,14 @@ def fine_tune(
             schedule="onecycle", augment=True, device=settings.device, seed=settings.seed,
         )
         mixture = fine_tune_mixture(samples, mnist_train, settings)
-        result = train(config, mixture, mnist_test, on_batch=on_batch, on_eval=on_eval, should_stop=should_stop, model=model)
+        with anchored(model, settings.anchor):
+            result = train(config, mixture, mnist_test, on_batch=on_batch, on_eval=on_eval, should_stop=should_stop,
+                           model=model)
         _, samples_after, _ = evaluate(result.model, samples, settings.device)
+        prototypes = None
+        if settings.vote_weight > 0:
+            prototypes = Prototypes.of(result.model, normalise(samples.images.to(settings.device)), samples.labels,
+                                       weight=settings.vote_weight, temperature=settings.vote_temperature)
         tuned = Checkpoint.from_model(
             checkpoint.arch,
             result.model,
@@ -282,6 +328,8 @@ def fine_tune(
                 "fine_tuned_on_drawings": len(samples),
                 "fine_tune_steps": round(result.epochs * settings.steps),
                 "fine_tune_lr": settings.lr,
+                "fine_tune_anchor": settings.anchor,
             },
+            prototypes=prototypes.to_dict() if prototypes is not None else {},
         )
         return FineTuneResult(tuned, result, len(samples), samples_before, samples_after, mnist_before, result.test_accuracy)
