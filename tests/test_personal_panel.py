@@ -124,3 +124,21 @@ def test_the_set_is_browsed_pruned_and_cleared(qtbot, monkeypatch, tmp_path):
     monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
     dialog.ask_clear()
     assert sum(personal.counts()) == 0
+
+
+def test_from_the_first_correction_the_drawings_vote_on_what_the_tab_reads(tab, qtbot, monkeypatch):
+    canvas, panel = tab.canvas, tab.personal
+    assert tab.classifier.prototypes is None  # an empty set has no say
+    # a hand the shipped model misreads: a sideways 7, corrected once
+    seven = writer_drawings(SIDEWAYS, 1, seed=2, area=canvas.area_size())[7]
+    draw(canvas, seven.strokes)
+    qtbot.waitUntil(lambda: tab._prediction is not None, timeout=5000)
+    misread = tab._prediction.probabilities[7]
+    panel.store(7)
+    assert len(tab.classifier.prototypes) == 1 and tab.classifier.prototypes.labels.tolist() == [7]
+    draw(canvas, seven.strokes)  # drawn again the same way: the vote reads it as the 7 it was corrected to
+    qtbot.waitUntil(lambda: tab._prediction is not None and tab._prediction.probabilities[7] > misread, timeout=5000)
+    # the browser's clearing of the set takes the vote away
+    monkeypatch.setattr(PersonalSetDialog, "exec", lambda dialog: dialog.personal_set.clear())
+    panel.browse()
+    assert tab.classifier.prototypes is None

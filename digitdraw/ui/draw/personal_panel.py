@@ -5,6 +5,10 @@ in the personal set and clears the canvas. *Learn my handwriting* fine-tunes the
 on the set: a :class:`FineTuneJob` (the Train tab's job, running
 :func:`digitdraw.core.personal.fine_tune`) in a worker thread; the tuned model replaces the Draw
 tab's and is saved as the personal model, which the app loads at the next start.
+
+From the first correction on, the Draw tab's model also hears the vote of the set's drawings
+(:mod:`digitdraw.core.prototypes`): the panel keeps the set's images and hands their features,
+as the current model sees them, to the classifier whenever the set or the model changes.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+import torch
 from PySide6.QtCore import QBuffer, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
@@ -34,7 +39,16 @@ from PySide6.QtWidgets import (
 
 from ...core.checkpoints import CheckpointError, save_checkpoint
 from ...core.inference import Classifier
-from ...core.personal import MIN_SAMPLES, FineTuneResult, FineTuneSettings, PersonalSet, fine_tune, personal_model_path
+from ...core.personal import (
+    MIN_SAMPLES,
+    FineTuneResult,
+    FineTuneSettings,
+    PersonalSet,
+    Samples,
+    fine_tune,
+    load_picture,
+    personal_model_path,
+)
 from ...core.training import TrainConfig
 from .canvas import Canvas
 from ..language import error_text
@@ -98,6 +112,7 @@ class PersonalPanel(QWidget):
         self.worker: Worker | None = None  # runs the job; None once it has finished
         self.result: FineTuneResult | None = None
         self._started_at = 0.0
+        self._samples: Samples | None = None  # the set's drawings as the network reads them, for the vote
         self._build()
         for digit in range(10):  # Qt matches the keypad's digits to these too
             shortcut = QShortcut(QKeySequence(str(digit)), canvas, context=Qt.ShortcutContext.WidgetShortcut)
@@ -117,8 +132,37 @@ class PersonalPanel(QWidget):
                            error=True)
             else:
                 self._show(self.tr("Using the model tuned to your handwriting."))
-                return classifier
-        return Classifier.load()
+                return self.with_vote(classifier)
+        return self.with_vote(Classifier.load())
+
+    # --- the vote of your drawings -----------------------------------------------------------
+
+    def with_vote(self, classifier: Classifier, reload: bool = False) -> Classifier:
+        """``classifier`` with the personal set's drawings voting (none when the set is empty)."""
+        if self._samples is None or reload:
+            self._samples = self.personal_set.load()
+        images = self._samples.images
+        classifier.prototypes = classifier.prototypes_of(images.images.float() / 255, images.labels) if len(images) else None
+        return classifier
+
+    def _refresh_vote(self, reload: bool = False) -> None:
+        classifier = self.current_classifier()
+        if classifier is not None:
+            self.with_vote(classifier, reload)
+
+    def _add_to_vote(self, path: Path, digit: int) -> None:
+        """The new drawing joins the vote at once (read back as learning will read it)."""
+        if self._samples is None:
+            self._refresh_vote(reload=True)
+            return
+        image = load_picture(path)
+        if image is not None:
+            images = self._samples.images
+            self._samples = Samples(
+                type(images)(torch.cat([images.images, image[None]]), torch.cat([images.labels, torch.tensor([digit])])),
+                [*self._samples.paths, path],
+            )
+        self._refresh_vote()
 
     # --- corrections -------------------------------------------------------------------------
 
@@ -134,6 +178,7 @@ class PersonalPanel(QWidget):
             self._show(self.tr("Could not save the drawing: {0}").format(exc), error=True)
             return False
         self.canvas.clear()
+        self._add_to_vote(path, digit)
         self.refresh_counts()
         self._show(self.tr("Saved as a {0} ({1}). Your set holds {2} drawings.")
                    .format(digit, path.name, sum(self.personal_set.counts())))
@@ -201,7 +246,7 @@ class PersonalPanel(QWidget):
             self._show(self.tr("Could not remove your personal model: {0}").format(exc), error=True)
         else:
             self._show(self.tr("Back to the shipped model. Your drawings are kept: learn again any time."))
-        self.model_changed.emit(classifier)
+        self.model_changed.emit(self.with_vote(classifier))
         self.refresh_counts()
 
     def _on_progress(self, progress: Progress) -> None:
@@ -229,8 +274,8 @@ class PersonalPanel(QWidget):
         else:
             self._show(self.tr("The Draw tab now reads with the model tuned to your hand (saved, used at the next start)."))
             source = str(path)
-        self.model_changed.emit(Classifier(result.checkpoint, self.job.settings.device if self.job else "cpu",
-                                           source=source))
+        self.model_changed.emit(self.with_vote(
+            Classifier(result.checkpoint, self.job.settings.device if self.job else "cpu", source=source)))
 
     def _on_worker_finished(self) -> None:
         self.worker = None
@@ -252,6 +297,7 @@ class PersonalPanel(QWidget):
 
     def browse(self) -> None:
         PersonalSetDialog(self.personal_set, self).exec()
+        self._refresh_vote(reload=True)
         self.refresh_counts()
 
     # --- widgets -----------------------------------------------------------------------------
