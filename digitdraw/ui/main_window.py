@@ -81,7 +81,18 @@ class MainWindow(QMainWindow):
 
         tab = TrainTab(data_dir=self._data_dir)
         tab.model_ready.connect(self._use_trained_model)
+        tab.digit_opened.connect(self._open_test_digit)
         return tab
+
+    def _open_test_digit(self, pixels, true: int, said: int) -> None:
+        """A test digit from the Train tab's gallery, read in the Draw tab by the model that made the gallery."""
+        train_tab = self._built.get("train")
+        if train_tab is not None and train_tab.checkpoint is not None and (
+            self.draw_tab.classifier is None or self.draw_tab.classifier.checkpoint is not train_tab.checkpoint
+        ):
+            train_tab.use_model()  # the Draw tab now uses it (model_ready)
+        self.draw_tab.open_test_digit(pixels, true, said)
+        self.tabs.setCurrentWidget(self.draw_tab)
 
     def _build_regression_tab(self) -> QWidget:
         from .regression.tab import RegressionTab

@@ -101,6 +101,9 @@ class Outcome:
     wrong_true: np.ndarray | None  # (K,)
     wrong_said: np.ndarray | None  # (K,)
     wrong_total: int = 0
+    test_images: np.ndarray | None = None  # (N, 28, 28) uint8, every test digit (the gallery shows any cell's)
+    test_true: np.ndarray | None = None  # (N,)
+    test_said: np.ndarray | None = None  # (N,) what the network said
 
 
 class TrainingJob(QObject):
@@ -324,7 +327,7 @@ class TrainingJob(QObject):
 
     @staticmethod
     def _outcome(status, message, checkpoint, accuracy, seconds, epochs, samples_per_s, predicted, test_data) -> Outcome:
-        confusion = wrong_images = wrong_true = wrong_said = None
+        confusion = wrong_images = wrong_true = wrong_said = test_images = test_true = test_said = None
         wrong_total = 0
         if predicted is not None:
             truth = test_data.labels.cpu()
@@ -335,7 +338,8 @@ class TrainingJob(QObject):
             wrong = wrong[:GALLERY_SIZE]
             wrong_images = test_data.images[wrong].cpu().numpy()
             wrong_true, wrong_said = truth[wrong].numpy(), predicted[wrong].numpy()
+            test_images, test_true, test_said = test_data.images.cpu().numpy(), truth.numpy(), predicted.numpy()
         return Outcome(
             status, message, checkpoint, accuracy, seconds, epochs, samples_per_s,
-            confusion, wrong_images, wrong_true, wrong_said, wrong_total,
+            confusion, wrong_images, wrong_true, wrong_said, wrong_total, test_images, test_true, test_said,
         )

@@ -102,13 +102,35 @@ class DrawTab(QWidget):
         except (ImageReadError, ValueError) as exc:
             self._show_message(self.tr("Cannot open {0}: {1}").format(Path(path).name, error_text(exc)), error=True)
             return False
+        if self._show_picture(pixels, image):
+            self._show_message(self.tr("Showing {0}. Draw or press Esc to go back to drawing.").format(Path(path).name))
+        else:
+            self._show_message(self.tr("{0}: nothing to classify, the image holds no digit.").format(Path(path).name), error=True)
+        return True
+
+    def open_test_digit(self, pixels: np.ndarray, true: int, said: int) -> None:
+        """Show a 28×28 MNIST test digit as the input, as it is (it is already what the network reads),
+        with the inside view explaining the answer or, for a mistake, "why not" the true digit."""
+        image = torch.from_numpy(np.ascontiguousarray(pixels, dtype=np.uint8)).to(torch.float32) / 255.0
+        if not self.inside_toggle.isChecked():
+            self.inside_toggle.setChecked(True)
+        self._show_picture(np.asarray(pixels), image)
+        if self._prediction is not None and self._prediction.digit != true:
+            self.inside.set_target(true)
+            self.chart.set_target(true)
+            message = self.tr("A test digit: a {0} the network read as {1}. The inside view shows why not {0}; "
+                              "click a bar to ask about another digit.")
+        else:
+            message = self.tr("A test digit: a {0}. Draw or press Esc to go back to drawing.")
+        self._show_message(message.format(true, said if self._prediction is None else self._prediction.digit))
+
+    def _show_picture(self, pixels: np.ndarray, image: torch.Tensor | None) -> bool:
+        """A picture on the canvas in place of the strokes, and its network input classified (False if none)."""
         self.canvas.show_picture(qimage(pixels))
         if image is None:
             self._show_prediction(None, None)
-            self._show_message(self.tr("{0}: nothing to classify, the image holds no digit.").format(Path(path).name), error=True)
-        else:
-            self._classify(image, preprocess_seconds=0.0)
-            self._show_message(self.tr("Showing {0}. Draw or press Esc to go back to drawing.").format(Path(path).name))
+            return False
+        self._classify(image, preprocess_seconds=0.0)
         return True
 
     def save_drawing(self, path: str | Path) -> bool:

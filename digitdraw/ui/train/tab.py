@@ -59,6 +59,7 @@ class TrainTab(QWidget):
     model_ready = Signal(object)  # a Classifier, when "Use this model" is pressed
     training_finished = Signal(object)  # an Outcome, when a run or a test ends with a result
     running_changed = Signal(bool)
+    digit_opened = Signal(object, int, int)  # a test digit to open in the Draw tab: picture, true digit, the answer
 
     def __init__(self, data_dir=None, parent=None):
         super().__init__(parent)
@@ -182,7 +183,21 @@ class TrainTab(QWidget):
         box_layout.addWidget(self.confusion_view)
         self.gallery_box = QGroupBox(self.tr("Test digits it got wrong (true → said)"))
         gallery_layout = QVBoxLayout(self.gallery_box)
+        gallery_layout.setSpacing(2)
+        filter_row = QHBoxLayout()
+        self.gallery_filter = QLabel(objectName="galleryFilter")
+        self.gallery_filter.setAccessibleName(self.tr("Digits shown"))
+        self.all_button = QPushButton(self.tr("All"), objectName="galleryAll")
+        self.all_button.setToolTip(self.tr("Back to every mistake"))
+        self.all_button.clicked.connect(lambda: self._show_cell(None))
+        filter_row.addWidget(self.gallery_filter, 1)
+        filter_row.addWidget(self.all_button)
+        self.gallery_filter.hide()
+        self.all_button.hide()
+        gallery_layout.addLayout(filter_row)
         gallery_layout.addWidget(self.gallery)
+        self.confusion_view.cell_chosen.connect(lambda true, said: self._show_cell((true, said)))
+        self.gallery.digit_opened.connect(self.digit_opened)
         results = QHBoxLayout()
         results.addWidget(confusion_box, 5)
         results.addWidget(self.gallery_box, 4)
@@ -332,7 +347,7 @@ class TrainTab(QWidget):
     # -- worker signals -------------------------------------------------------------------
     def _on_started_training(self, total_steps: int) -> None:
         self.progress_bar.setRange(0, total_steps)
-        self.loss_plot.set_total_steps(total_steps)
+        self.loss_plot.set_total_steps(total_steps, self.job.config.epochs if self.job else None)
 
     def _show_filters(self, filters) -> None:
         """The first layer's filters side by side, each in its own tile (its input channels stacked)."""
@@ -365,10 +380,11 @@ class TrainTab(QWidget):
             self.checkpoint_source = None
         if outcome.confusion is not None:
             self.confusion_view.set_matrix(outcome.confusion)
-            self.gallery.set_mistakes(outcome.wrong_images, outcome.wrong_true, outcome.wrong_said)
-            shown, total = len(outcome.wrong_true), outcome.wrong_total
-            self.gallery_box.setTitle(self.tr("%n test digits it got wrong (true → said)", "", total))
-            self.gallery.setToolTip(self.tr("The first %n of them", "", shown) if shown < total else "")
+            if outcome.test_images is not None:
+                self.gallery.set_mistakes(outcome.test_images, outcome.test_true, outcome.test_said)
+            else:
+                self.gallery.set_mistakes(outcome.wrong_images, outcome.wrong_true, outcome.wrong_said)
+            self._show_cell(None)
         if outcome.status != "evaluated":
             self.progress_bar.setValue(self.progress_bar.maximum() if outcome.status != "stopped" else self.progress_bar.value())
         text = self._outcome_text(outcome)
@@ -380,6 +396,22 @@ class TrainTab(QWidget):
         else:
             self._set_status(text)
         self.training_finished.emit(outcome)
+
+    def _show_cell(self, cell: tuple[int, int] | None) -> None:
+        """The gallery shows one confusion-matrix cell's digits ("true 7, said 1: 25"), or every mistake."""
+        shown = self.gallery.show_cell(cell)
+        self.gallery_filter.setVisible(cell is not None)
+        self.all_button.setVisible(cell is not None)
+        if cell is None:
+            self.confusion_view.clearSelection()
+            total = self.outcome.wrong_total if self.outcome is not None else shown
+            self.gallery_box.setTitle(self.tr("%n test digits it got wrong (true → said)", "", total))
+            self.gallery.setToolTip(self.tr("The first %n of them", "", shown) if shown < total else "")
+            return
+        true, said = cell
+        self.gallery_box.setTitle(self.tr("Test digits (true → said)"))
+        self.gallery.setToolTip("")
+        self.gallery_filter.setText(self.tr("true {0}, said {1}: {2}").format(true, said, shown))
 
     def _outcome_text(self, outcome: Outcome) -> str:
         """What became of the run, as a sentence (the steps so far are on the progress bar)."""
