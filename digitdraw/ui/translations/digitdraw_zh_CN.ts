@@ -474,6 +474,14 @@ and that average is the model you get.</source>
         <source>epoch</source>
         <translation>轮次 (epoch)</translation>
     </message>
+    <message>
+        <source>Test accuracy under the mouse</source>
+        <translation>鼠标处的测试准确率</translation>
+    </message>
+    <message>
+        <source>epoch {0} · accuracy {1} %</source>
+        <translation>第 {0} 轮 · 准确率 {1} %</translation>
+    </message>
 </context>
 <context>
     <name>AutogradTab</name>
@@ -924,8 +932,12 @@ original</source>
 <context>
     <name>ConfusionMatrixView</name>
     <message>
-        <source>Rows: the true digit. Columns: what the network said. The diagonal is right.</source>
-        <translation>行：真实数字。列：网络的判断。对角线上是判断正确的。</translation>
+        <source>Confusion matrix</source>
+        <translation>混淆矩阵</translation>
+    </message>
+    <message>
+        <source>Rows: the true digit. Columns: what the network said. The diagonal is right. Click a cell to see its digits.</source>
+        <translation>行：真实数字。列：网络的回答。对角线是答对的。点击一个格子可查看其中的数字。</translation>
     </message>
     <message>
         <source>true {0}, said {1}: {2} of {3}</source>
@@ -960,6 +972,14 @@ original</source>
     <message>
         <source>Showing {0}. Draw or press Esc to go back to drawing.</source>
         <translation>正在显示 {0}。直接书写或按 Esc 回到手写。</translation>
+    </message>
+    <message>
+        <source>A test digit: a {0} the network read as {1}. The inside view shows why not {0}; click a bar to ask about another digit.</source>
+        <translation>一个测试数字：网络把 {0} 认成了 {1}。内部视图显示为什么不是 {0}；点击柱条可询问其他数字。</translation>
+    </message>
+    <message>
+        <source>A test digit: a {0}. Draw or press Esc to go back to drawing.</source>
+        <translation>一个测试数字：{0}。直接书写或按 Esc 回到手写。</translation>
     </message>
     <message>
         <source>Could not write {0}.</source>
@@ -1235,6 +1255,14 @@ original</source>
         <source>smoothed (EMA)</source>
         <translation>平滑后 (EMA)</translation>
     </message>
+    <message>
+        <source>Training loss under the mouse</source>
+        <translation>鼠标处的训练损失</translation>
+    </message>
+    <message>
+        <source>batch {0} · loss {1} · smoothed {2} · epoch {3}</source>
+        <translation>批次 {0} · 损失 {1} · 平滑 {2} · 第 {3} 轮</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1306,8 +1334,16 @@ original</source>
 <context>
     <name>MistakesGallery</name>
     <message>
-        <source>This is a {0}; the network said {1}.</source>
-        <translation>这是 {0}，网络却认成了 {1}。</translation>
+        <source>A {0}, read right. Double-click to open it in the Draw tab.</source>
+        <translation>一个 {0}，认对了。双击可在“手写识别”标签页中打开。</translation>
+    </message>
+    <message>
+        <source>This is a {0}; the network said {1}. Double-click to open it in the Draw tab.</source>
+        <translation>这是 {0}；网络说是 {1}。双击可在“手写识别”标签页中打开。</translation>
+    </message>
+    <message>
+        <source>Test digits</source>
+        <translation>测试数字</translation>
     </message>
 </context>
 <context>
@@ -1446,6 +1482,41 @@ original</source>
     <message>
         <source>Delete all {0} drawings of your personal set?</source>
         <translation>删除你个人数据集中的全部 {0} 个手写数字吗？</translation>
+    </message>
+</context>
+<context>
+    <name>PlotTools</name>
+    <message>
+        <source>Save picture</source>
+        <translation>保存图片</translation>
+    </message>
+    <message>
+        <source>PNG pictures (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>Save data</source>
+        <translation>保存数据</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Could not write {0}: {1}</source>
+        <translation>无法写入 {0}：{1}</translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <source>Save picture…</source>
+        <translation>保存图片…</translation>
+    </message>
+    <message>
+        <source>Save data…</source>
+        <translation>保存数据…</translation>
     </message>
 </context>
 <context>
@@ -1758,6 +1829,26 @@ Right click a point: remove it</source>
     <message>
         <source>{0} ({1} in all, {2} images/s)</source>
         <translation>{0}（用时 {1}，每秒 {2} 张）</translation>
+    </message>
+    <message>
+        <source>Digits shown</source>
+        <translation>显示的数字</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Back to every mistake</source>
+        <translation>回到全部错误</translation>
+    </message>
+    <message>
+        <source>Test digits (true → said)</source>
+        <translation>测试数字（真实 → 回答）</translation>
+    </message>
+    <message>
+        <source>true {0}, said {1}: {2}</source>
+        <translation>真实 {0}，回答 {1}：{2}</translation>
     </message>
     <message numerus="yes">
         <source>Finished %n epochs: {0} test accuracy</source>
