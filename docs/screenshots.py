@@ -3,6 +3,7 @@ personal.png (a throw-away personal set: your own is not touched).
 
     QT_QPA_PLATFORM=offscreen DIGITDRAW_DATA=... python docs/screenshots.py
     ... python docs/screenshots.py --language zh_CN --size 1024x640 --out /tmp/shots   # draw-zh_CN.png, ...
+    ... python docs/screenshots.py --screens   # docs/screens/<tab>-<language>.png: every tab, used, in a 1024x740 window
 
 Chinese screenshots need a CJK font on the machine that takes them (e.g. apt install fonts-noto-cjk).
 """
@@ -87,12 +88,80 @@ def learn_a_hand(app: QApplication, window) -> None:
     wait_for_inside_view(app, tab.inside, int(tab.prediction_label.text()))
 
 
+SMALL_SCREEN_WINDOW = (1024, 740)  # a 1024x768 screen less the title bar
+
+
+def small_screen_screens(app: QApplication, out: Path) -> None:
+    """Each tab after use, in English and in Chinese, in a window the size a 1024x768 screen leaves."""
+    out.mkdir(parents=True, exist_ok=True)
+    for language in ("en", "zh_CN"):
+        install_translators(language)
+        window = MainWindow()
+        window.resize(*SMALL_SCREEN_WINDOW)
+        window.show()
+        wait(app, 0.3)
+        draw_digit(window.draw_tab.canvas, 5)
+        wait_for_inside_view(app, window.draw_tab.inside, 5)
+        window.grab().save(str(out / f"draw-{language}.png"))
+
+        train = window.train_tab
+        window.tabs.setCurrentWidget(train)
+        train.epochs_spin.setValue(1)
+        train.subset_spin.setValue(3000)
+        train.start_training()
+        while train.is_running:
+            wait(app, 0.2)
+        wait(app, 0.3)
+        window.grab().save(str(out / f"train-{language}.png"))
+
+        regression = window.regression_tab
+        window.tabs.setCurrentWidget(regression)
+        regression.set_points(*random_points("line", seed=3))
+        for _ in range(40):
+            regression.step_once()
+        wait(app, 0.3)
+        window.grab().save(str(out / f"regression-{language}.png"))
+
+        compress = window.compress_tab
+        window.tabs.setCurrentWidget(compress)
+        while 0.5 not in compress.curve:
+            wait(app, 0.2)
+        compress.slider.setSliderDown(True)  # a drag: points on the first 1,000 test digits
+        for value in (60, 70, 80, 90):
+            compress.slider.setValue(value)
+            while value / 100 not in compress.rough_curve:
+                wait(app, 0.1)
+        compress.slider.setSliderDown(False)
+        compress.slider.setValue(90)
+        while 0.9 not in compress.curve:
+            wait(app, 0.2)
+        wait(app, 0.3)
+        window.grab().save(str(out / f"compress-{language}.png"))
+
+        for index in range(window.tabs.count()):  # the tabs not shown above, as they first appear
+            window.tabs.setCurrentIndex(index)
+            page = window.tabs.currentWidget()  # built now if it was not yet
+            if page not in (window.draw_tab, train, regression, compress):
+                wait(app, 0.5)
+                name = type(page).__name__.lower().removesuffix("tab")  # e.g. autograd
+                window.grab().save(str(out / f"{name}-{language}.png"))
+        window.close()
+        wait(app, 0.2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Screenshots of every tab, made by the app.")
     parser.add_argument("--language", choices=["en", "zh_CN"], help="files named draw-<language>.png, ...")
     parser.add_argument("--size", help="window size, WIDTHxHEIGHT (default: 1180x940 for Draw, 1180x780 after)")
     parser.add_argument("--out", type=Path, default=DOCS, help="folder to write to (default: docs/)")
+    parser.add_argument("--screens", action="store_true", help="every tab in both languages at 1024x740, in OUT/screens/")
     args = parser.parse_args()
+    if args.screens:
+        os.environ["DIGITDRAW_HOME"] = tempfile.mkdtemp(prefix="digitdraw-screenshots-")
+        app = QApplication(sys.argv)
+        configure_application(app)
+        small_screen_screens(app, args.out / "screens")
+        return
     size = tuple(map(int, args.size.split("x"))) if args.size else None
     suffix = f"-{args.language}" if args.language else ""
     args.out.mkdir(parents=True, exist_ok=True)

@@ -46,7 +46,7 @@ def test_save_replaces_atomically_and_leaves_no_temporary_files(tmp_path, checkp
 def test_truncated_file_is_refused(tmp_path, checkpoint):
     path = save_checkpoint(checkpoint, tmp_path / "model.pt")
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-    with pytest.raises(CheckpointError, match="damaged or truncated"):
+    with pytest.raises(CheckpointError, match="damaged, truncated"):
         load_checkpoint(path)
 
 
@@ -153,3 +153,45 @@ def test_state_dict_matching_nothing_names_what_differs(tmp_path):
     torch.save(state, tmp_path / "other.pt")
     with pytest.raises(CheckpointError, match=r"closest, 'classic'.*extra\.bias is unexpected.*fc1\.weight has shape \(64, 9216\)"):
         load_checkpoint(tmp_path / "other.pt")
+
+
+def test_failed_loads_say_what_to_do_in_one_sentence_without_the_library_s_words(tmp_path, checkpoint):
+    text = tmp_path / "notes.pt"
+    text.write_text("just some text, renamed")
+    evil = tmp_path / "evil.pt"
+    torch.save({"format": "digitdraw-checkpoint", "payload": _Payload()}, evil)
+    wrong_arch = tmp_path / "wrong.pt"
+    save_checkpoint(Checkpoint(arch="classic", state_dict=checkpoint.state_dict), wrong_arch)
+    messages = []
+    for path in (text, evil):
+        with pytest.raises(CheckpointError) as caught:
+            load_checkpoint(path)
+        messages.append(str(caught.value))
+    with pytest.raises(CheckpointError) as caught:
+        load_checkpoint(wrong_arch).build()
+    messages.append(str(caught.value))
+    for message in messages:
+        assert "\n" not in message and "pop from empty list" not in message, message
+        assert "weights_only" not in message and "arbitrary code" not in message and "Error(" not in message, message
+        assert "size mismatch" not in message, message  # torch's wording; ours names the layer and the shapes
+    assert "choose a checkpoint" in messages[0]
+
+
+def test_a_torchscript_export_loads_back_as_its_network_and_a_foreign_one_is_refused(tmp_path, checkpoint):
+    from digitdraw.core.export import export
+    from digitdraw.core.inference import Classifier
+
+    exported = export(checkpoint, "torchscript", tmp_path / "model.torchscript", torch.randint(0, 255, (8, 28, 28), dtype=torch.uint8))
+    loaded = load_checkpoint(exported.path)
+    assert loaded.arch == checkpoint.arch and "TorchScript" in loaded.recognised_as
+    ink = torch.rand(28, 28)
+    assert Classifier(loaded).predict(ink).probabilities == pytest.approx(Classifier(checkpoint).predict(ink).probabilities, abs=1e-5)
+
+    class Foreign(torch.nn.Module):
+        def forward(self, x):
+            return x.flatten(1)[:, :10].softmax(1)
+
+    foreign = tmp_path / "foreign.pt"
+    torch.jit.save(torch.jit.script(Foreign()), str(foreign))
+    with pytest.raises(CheckpointError, match="TorchScript model digitdraw did not export"):
+        load_checkpoint(foreign)

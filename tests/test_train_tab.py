@@ -95,7 +95,7 @@ def test_the_plots_show_the_run_ahead_and_pressing_train_lays_out_no_axis(qtbot,
     tab.batch_spin.setValue(100)  # 512 images: 6 steps an epoch
     loss_x, accuracy_x = tab.loss_plot.getViewBox().viewRange()[0], tab.accuracy_plot.getViewBox().viewRange()[0]
     assert loss_x[0] < 1 and loss_x[1] == pytest.approx(18, abs=0.5)
-    assert accuracy_x[0] < 0.1 and accuracy_x[1] == pytest.approx(3, abs=0.1)
+    assert accuracy_x[0] < 0.25 and accuracy_x[1] == pytest.approx(3, abs=0.25)  # room for the markers at both ends
     qtbot.waitExposed(tab)
     axes = [plot.getPlotItem().getAxis(name) for plot in (tab.loss_plot, tab.accuracy_plot) for name in ("left", "bottom")]
     qtbot.waitUntil(lambda: all(axis.picture is not None for axis in axes))  # painted once

@@ -16,6 +16,8 @@ import datetime as _dt
 import os
 import pickle
 import uuid
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable
@@ -49,8 +51,13 @@ class Checkpoint:
     training: dict = field(default_factory=dict)
     created: str = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))
     compression: dict = field(default_factory=dict)  # e.g. {"method": "int8", ...}; empty for a plain model
-    recognised_as: str | None = None  # set when the file was a bare state_dict: what it was taken for (not saved)
+    recognised: UserMessage | None = None  # set when the file was not a checkpoint: what it was taken for (not saved)
     prototypes: dict = field(default_factory=dict)  # a personal model's drawings as it sees them (core.prototypes)
+
+    @property
+    def recognised_as(self) -> str | None:
+        """What a file that was not a checkpoint was taken for, in English (the window translates ``recognised``)."""
+        return None if self.recognised is None else str(self.recognised)
 
     @classmethod
     def from_model(cls, arch: str, model: nn.Module, **metadata) -> "Checkpoint":
@@ -76,9 +83,10 @@ class Checkpoint:
         model = build_model(self.arch)
         try:
             model.load_state_dict(self.state_dict)
-        except RuntimeError as exc:
+        except RuntimeError:
+            differing = _differences(self.state_dict, model.state_dict())
             raise CheckpointError(translatable("weights do not fit architecture {arch!r}: {reason}"), arch=self.arch,
-                                  reason=exc) from None
+                                  reason=_listed(differing) or "?") from None
         if self.compression.get("method") == "prune":
             from .compression import keep_pruned_weights_at_zero
 
@@ -126,21 +134,74 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
 
 
 def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
-    """Read and validate a checkpoint; any other file raises :class:`CheckpointError`."""
+    """Read and validate a checkpoint; any other file raises :class:`CheckpointError`.
+
+    A TorchScript file that digitdraw exported is read with ``torch.jit.load`` (TorchScript code,
+    never Python pickles) and taken back as the network whose weights it holds.
+    """
     path = Path(path)
+    if path.is_file() and is_torchscript_archive(path):
+        return _load_torchscript(path)
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
-        raise CheckpointError(translatable("{path}: no such file"), path=path) from None
+        raise CheckpointError(translatable("{path}: no such file."), path=path) from None
     except IsADirectoryError:
-        raise CheckpointError(translatable("{path}: is a folder, not a checkpoint file"), path=path) from None
-    except pickle.UnpicklingError as exc:
-        raise CheckpointError(translatable("{path}: refused, the file holds objects other than weights ({reason})"),
-                              path=path, reason=_first_line(exc)) from None
-    except Exception as exc:  # torch.load raises many kinds (KeyError, RuntimeError, ...) for damaged files
-        raise CheckpointError(translatable("{path}: not a readable checkpoint (damaged or truncated?): {reason}"),
-                              path=path, reason=_first_line(exc)) from None
+        raise CheckpointError(translatable("{path} is a folder: choose a checkpoint file (.pt) in it."), path=path) from None
+    except pickle.UnpicklingError:
+        raise CheckpointError(translatable("{path} was refused: it holds Python objects besides weights, which digitdraw never "
+                                           "loads; save the model's state_dict with torch.save and load that file."),
+                              path=path) from None
+    except Exception:  # torch.load raises many kinds (KeyError, RuntimeError, ...) for damaged or foreign files
+        raise CheckpointError(translatable("{path} is not a model file digitdraw can read (damaged, truncated or another "
+                                           "kind of file): choose a checkpoint (.pt) saved by digitdraw or PyTorch."),
+                              path=path) from None
     return _validate(raw, path)
+
+
+def is_torchscript_archive(path: Path) -> bool:
+    """True for a zip archive with TorchScript code in it (what ``torch.jit.save`` writes)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return any("/code/" in name or name.endswith("/constants.pkl") for name in names)
+
+
+def _load_torchscript(path: Path) -> Checkpoint:
+    """The checkpoint of a TorchScript file digitdraw exported: its network's weights, checked against its output."""
+    refused = translatable("{path} is a TorchScript model digitdraw did not export, so it cannot be shown here: "
+                           "load a digitdraw checkpoint (.pt) or a TorchScript file exported by digitdraw.")
+    try:
+        with warnings.catch_warnings():  # TorchScript says it is deprecated in favour of torch.export
+            warnings.simplefilter("ignore")
+            scripted = torch.jit.load(str(path), map_location="cpu")
+        state = {name.removeprefix("network."): tensor.detach().clone() for name, tensor in scripted.state_dict().items()
+                 if name.startswith("network.")}
+    except Exception:  # a damaged archive: torch's own words are no help to the user
+        raise CheckpointError(translatable("{path} is a TorchScript file that could not be read (damaged or truncated?): "
+                                           "export the model again."), path=path) from None
+    for arch in architectures():
+        if state and not _differences(state, build_model(arch).state_dict()):
+            checkpoint = Checkpoint(arch=arch, state_dict=state, training={"source": f"TorchScript export {path.name}"},
+                                    recognised=UserMessage(translatable("a TorchScript export of the {arch!r} network ({description})"),
+                                                           arch=arch, description=architectures()[arch]))
+            if _same_answers(scripted, checkpoint):
+                return checkpoint
+    raise CheckpointError(refused, path=path)
+
+
+def _same_answers(scripted, checkpoint: Checkpoint) -> bool:
+    """Whether ``checkpoint`` rebuilt gives the TorchScript file's probabilities (the exported contract) on random ink."""
+    ink = torch.rand(8, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    try:
+        with torch.inference_mode():
+            expected = checkpoint.build()((ink - checkpoint.mean) / checkpoint.std).exp()
+            got = scripted(ink)
+        return isinstance(got, torch.Tensor) and got.shape == expected.shape and float((got - expected).abs().max()) < 1e-4
+    except Exception:  # noqa: BLE001  a file that does not follow the contract is simply not recognised
+        return False
 
 
 def _validate(raw, path: Path) -> Checkpoint:
@@ -191,10 +252,11 @@ def _recognise(state: dict[str, torch.Tensor], path: Path) -> Checkpoint:
                 arch=arch,
                 state_dict=dict(state),
                 training={"source": f"bare state_dict {path.name}"},
-                recognised_as=f"a bare state_dict of the {arch!r} network ({architectures()[arch]})",
+                recognised=UserMessage(translatable("a bare state_dict of the {arch!r} network ({description})"), arch=arch,
+                                       description=architectures()[arch]),
             )
     closest = min(differences, key=lambda arch: len(differences[arch]))
-    shown = "; ".join(differences[closest][:4]) + ("; …" if len(differences[closest]) > 4 else "")
+    shown = _listed(differences[closest])
     raise CheckpointError(
         translatable("{path}: not a digitdraw checkpoint, and as a bare state_dict it matches no known network; "
                      "the closest, {closest!r}, differs: {shown}"),
@@ -212,6 +274,11 @@ def _differences(state: dict[str, torch.Tensor], expected: dict[str, torch.Tenso
         if name in state and state[name].shape != tensor.shape
     ]
     return found
+
+
+def _listed(differences: list[str], shown: int = 4) -> str:
+    """The first few differences, joined; an ellipsis says there are more."""
+    return "; ".join(differences[:shown]) + ("; …" if len(differences) > shown else "")
 
 
 def _first_line(exc: BaseException) -> str:

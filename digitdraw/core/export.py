@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from .checkpoints import Checkpoint
+from .messages import UserMessage, translatable
 
 FORMATS = ("onnx", "torchscript")
 EXPORTABLE_LAYERS = (
@@ -24,8 +25,8 @@ EXPORTABLE_LAYERS = (
 TOLERANCE = 1e-4  # largest difference of a probability allowed between the exported file and PyTorch
 
 
-class ExportError(Exception):
-    """A model that cannot be exported, or an export that failed its check."""
+class ExportError(UserMessage):
+    """A model that cannot be exported, or an export that failed its check (a template the window and CLI translate)."""
 
 
 class ProbabilitiesModel(nn.Module):
@@ -53,13 +54,14 @@ class ExportReport:
 def exportable(checkpoint: Checkpoint) -> ProbabilitiesModel:
     """The wrapped model, or :class:`ExportError` naming the first layer that cannot be exported."""
     if checkpoint.quantized:
-        raise ExportError("int8 models cannot be exported here (their layers are PyTorch's own int8 kernels); "
-                          "export the original or a pruned model")
+        raise ExportError(translatable("int8 models cannot be exported here (their layers are PyTorch's own int8 "
+                                       "kernels): export the original or a pruned model."))
     network = checkpoint.build()
     for name, layer in network.named_modules():
         if name and not isinstance(layer, EXPORTABLE_LAYERS):
-            raise ExportError(f"layer {name!r} ({type(layer).__name__}) cannot be exported: it is not one of the "
-                              f"layers this exporter knows ({', '.join(t.__name__ for t in EXPORTABLE_LAYERS)})")
+            raise ExportError(translatable("layer {name!r} ({kind}) cannot be exported: it is not one of the layers this "
+                                           "exporter knows ({known})."), name=name, kind=type(layer).__name__,
+                              known=", ".join(t.__name__ for t in EXPORTABLE_LAYERS))
     return ProbabilitiesModel(network, checkpoint.mean, checkpoint.std).eval()
 
 
@@ -69,7 +71,7 @@ def export(checkpoint: Checkpoint, fmt: str, path: str | os.PathLike, check_imag
     ``check_images`` are uint8 (N, 28, 28) digits; a file that disagrees is removed again.
     """
     if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+        raise ExportError(translatable("unknown format {fmt!r} (choose from {formats})."), fmt=fmt, formats=", ".join(FORMATS))
     model = exportable(checkpoint)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -89,12 +91,14 @@ def export(checkpoint: Checkpoint, fmt: str, path: str | os.PathLike, check_imag
             expected = model(ink)
         got = torch.as_tensor(run(ink))
         if got.shape != expected.shape:
-            raise ExportError(f"the exported model gives shape {tuple(got.shape)}, expected {tuple(expected.shape)}")
+            raise ExportError(translatable("the exported model gives shape {got}, expected {expected}: nothing was written."),
+                              got=tuple(got.shape), expected=tuple(expected.shape))
         difference = float((got - expected).abs().max())
         same = int((got.argmax(1) == expected.argmax(1)).sum())
         if difference >= TOLERANCE or same != len(ink):
-            raise ExportError(f"the exported model disagrees with PyTorch: largest probability difference "
-                              f"{difference:.2g}, same digit on {same} of {len(ink)}")
+            raise ExportError(translatable("the exported model disagrees with PyTorch (largest probability difference "
+                                           "{difference:.2g}, same digit on {same} of {checked}): nothing was written."),
+                              difference=difference, same=same, checked=len(ink))
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -112,7 +116,8 @@ def _write_onnx(model: ProbabilitiesModel, path: Path) -> None:
                 dynamic_shapes=({0: batch},), verbose=False,
             )
         except Exception as exc:  # the exporter raises many kinds; say which step failed
-            raise ExportError(f"ONNX export failed: {type(exc).__name__}: {str(exc).strip().splitlines()[0]}") from None
+            raise ExportError(translatable("PyTorch's ONNX exporter failed on this model ({kind}): export it as "
+                                           "TorchScript instead."), kind=type(exc).__name__) from exc
     program.save(str(path))
 
 
@@ -133,5 +138,5 @@ def _require(*modules: str) -> None:
 
     missing = [m for m in modules if importlib.util.find_spec(m) is None]
     if missing:
-        raise ExportError(f"ONNX export needs {', '.join(missing)}: install the export extra, "
-                          f"pip install \"digitdraw[export]\"")
+        raise ExportError(translatable("ONNX export needs {missing}: install the export extra, "
+                                       "pip install \"digitdraw[export]\"."), missing=", ".join(missing))

@@ -113,6 +113,24 @@ class PersonalSet:
         picture.with_suffix(".json").unlink(missing_ok=True)
         picture.unlink(missing_ok=True)
 
+    def relabel(self, picture: str | os.PathLike, digit: int) -> Path:
+        """Move one drawing (its picture and strokes) to ``digit``'s folder; returns its new path."""
+        picture = Path(picture)
+        if digit not in range(10):
+            raise ValueError(f"a digit is 0 to 9, not {digit!r}")
+        if picture.resolve().parent.parent != self.root.resolve():
+            raise ValueError(f"{picture} is not in the personal set")
+        folder = self.root / str(digit)
+        if picture.parent.resolve() == folder.resolve():
+            return picture
+        folder.mkdir(parents=True, exist_ok=True)
+        moved = folder / picture.name
+        strokes = picture.with_suffix(".json")
+        if strokes.is_file():
+            os.replace(strokes, moved.with_suffix(".json"))
+        os.replace(picture, moved)
+        return moved
+
     def clear(self) -> None:
         """Delete every drawing of the set (other files in its folders are left alone)."""
         for picture in self.pictures():

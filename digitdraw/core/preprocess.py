@@ -55,7 +55,7 @@ def strokes_to_image(strokes: Sequence[Stroke], area_size: float) -> torch.Tenso
 
 def image_to_image(pixels: np.ndarray | torch.Tensor) -> torch.Tensor | None:
     """Preprocess a picture of a digit of any size: grey or colour, dark-on-light or light-on-dark."""
-    ink = _ink_from_pixels(pixels if isinstance(pixels, torch.Tensor) else torch.from_numpy(np.array(pixels)))
+    ink = ink_from_pixels(pixels if isinstance(pixels, torch.Tensor) else torch.from_numpy(np.array(pixels)))
     if ink is None:
         return None
     crop = _crop_to_ink(ink)
@@ -72,7 +72,7 @@ def image_to_image(pixels: np.ndarray | torch.Tensor) -> torch.Tensor | None:
     return _place_by_centre_of_mass(box)
 
 
-def _ink_from_pixels(image: torch.Tensor) -> torch.Tensor | None:
+def ink_from_pixels(image: torch.Tensor) -> torch.Tensor | None:
     """Grey ink in [0, 1] on a 0 background, with the paper's polarity detected from the border."""
     image = image.to(torch.float32)
     if image.ndim == 3:

@@ -21,6 +21,9 @@ _installed: list[QTranslator] = []
 _current = "en"  # the language of the translators installed last (English when none are)
 # The words of core.devices.device_label, for lupdate to find; a CUDA card keeps its own name.
 DEVICE_WORDS = (QT_TRANSLATE_NOOP("Devices", "cpu — processor"), QT_TRANSLATE_NOOP("Devices", "mps — Apple GPU"))
+# Words of Qt's own file dialog that Qt's Chinese translation (qtbase_zh_CN) lacks: Qt asks every
+# installed translator, so digitdraw's supplies them.
+QT_DIALOG_WORDS = (QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"), QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"))
 
 
 def chosen_language() -> str:

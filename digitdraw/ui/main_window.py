@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("digitdraw — deep learning you can touch"))
         self._data_dir = data_dir
         self.draw_tab = DrawTab(data_dir=data_dir)
+        self.draw_tab.wants_attention.connect(lambda: self.tabs.setCurrentWidget(self.draw_tab))
         self.tabs = QTabWidget(objectName="tabs")
         self.tabs.addTab(self.draw_tab, self.tr("Draw"))
         # The other tabs are built when first shown or asked for: their plots, workers and imports
@@ -47,6 +48,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(self._placeholders[name], title)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.setCentralWidget(self.tabs)
+        self.statusBar()  # there from the start: one appearing later would take its height from every tab
         self._build_menus()
         # Smaller on a smaller screen: a laptop at 150 % scaling offers about 1280×720.
         self.resize(DEFAULT_SIZE.boundedTo(self.screen().availableGeometry().size() - TITLE_BAR))
@@ -116,7 +118,7 @@ class MainWindow(QMainWindow):
 
         tab = CompressTab(data_dir=self._data_dir, current_model=lambda: self.draw_tab.classifier)
         tab.use_model.connect(self._use_trained_model)
-        tab.message.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        tab.message.connect(self.statusBar().showMessage)  # it stays until the next one: a result is not missed
         return tab
 
     def _tab(self, name: str) -> QWidget:

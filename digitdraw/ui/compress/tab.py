@@ -36,13 +36,23 @@ from ...core.export import ExportReport, export
 from ...core.inference import Classifier
 from ...core.training import TrainConfig
 from ..code_panel import code_button
+from ..labels import MessageLine, show_message
+from ..plots import light_plot
 from ..training_job import TrainingJob
 from ..workers import Worker, create_worker
 
 EXPORT_CHECK_DIGITS = 1000
+EXPORT_SUFFIXES = {"onnx": ".onnx", "torchscript": ".torchscript"}  # TorchScript's own: .pt is a checkpoint's
 DRAG_SUBSET = 1000  # test digits measured while the slider is being dragged; all 10,000 when it rests
 FINE_TUNE_DIGITS = 20000  # a short fine-tune: one epoch over this many training digits
 FINE_TUNE_LR = 0.002
+
+
+def with_export_suffix(path: str | Path, fmt: str) -> Path:
+    """``path`` ending in the export format's suffix (added when the name has none of it)."""
+    path = Path(path)
+    suffix = EXPORT_SUFFIXES[fmt]
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,7 @@ class CompressTab(QWidget):
         self.source_path: str | None = None
         self.variants: dict[str, tuple[Checkpoint, compression.Measures]] = {}  # by VariantId.key
         self.curve: dict[float, float] = {}  # sparsity -> accuracy on all test digits, for the chosen structure
+        self.rough_curve: dict[float, float] = {}  # sparsity -> accuracy on the first test digits, measured while dragging
         self.worker: Worker | None = None  # measuring or exporting, one request at a time
         self._waiting_pruned: tuple | None = None  # only the newest slider position waits
         self._waiting_jobs: list[tuple[str, tuple]] = []  # ("variants", (list,)) or ("export", (checkpoint, fmt, path))
@@ -140,6 +151,7 @@ class CompressTab(QWidget):
         self.variants.clear()
         self.table.setRowCount(0)
         self.curve.clear()
+        self.rough_curve.clear()
         self._show_curve(None, None)
         quantized = self.source.quantized
         for widget in (self.slider, self.structure_combo, self.measure_button, self.fine_tune_button):
@@ -200,13 +212,13 @@ class CompressTab(QWidget):
 
     def _structure_changed(self) -> None:
         self.curve.clear()
+        self.rough_curve.clear()
         self._slider_moved()
 
     def _pruned_measured(self, measured: PrunedAccuracy) -> None:
         if measured.structure != self.structure:
             return
-        if measured.whole:
-            self.curve[measured.amount] = measured.accuracy
+        (self.curve if measured.whole else self.rough_curve)[measured.amount] = measured.accuracy
         self._show_curve(measured.amount, measured.accuracy)
         self.accuracy_label.setText(
             self.tr("MNIST test accuracy at {0:.0%} sparsity: {1:.2%} (on {2:,} digits)").format(
@@ -214,8 +226,9 @@ class CompressTab(QWidget):
         )
 
     def _show_curve(self, amount: float | None, accuracy: float | None) -> None:
-        xs = sorted(self.curve)
-        self.curve_line.setData(np.array(xs) * 100, np.array([self.curve[x] for x in xs]) * 100)
+        known = {**self.rough_curve, **self.curve}  # a measurement on all test digits replaces a rough one
+        xs = sorted(known)
+        self.curve_line.setData(np.array(xs) * 100, np.array([known[x] for x in xs]) * 100)
         if amount is None:
             self.current_point.setData([], [])
         else:
@@ -253,6 +266,8 @@ class CompressTab(QWidget):
     def _variant_measured(self, measured: tuple[VariantId, Checkpoint, compression.Measures]) -> None:
         variant, checkpoint, measures = measured
         key, name = variant.key, self.variant_name(variant)
+        if checkpoint is not self.source:  # the accuracy just measured goes with the variant (the Draw tab shows it)
+            checkpoint = replace(checkpoint, test_accuracy=measures.accuracy)
         self.variants[key] = (checkpoint, measures)
         base = self.variants.get(ORIGINAL.key, (None, measures))[1]
         cells = [
@@ -371,21 +386,23 @@ class CompressTab(QWidget):
         connect = {"errored": lambda message: self._set_status(message, error=True), "finished": self._worker_idle}
         self.worker = create_worker(work, self.data_dir, *arguments, name="digitdraw-compress", connect={**connect, **slots})
 
-    def _exported(self, report: ExportReport) -> None:
-        self._set_status(self.tr("Exported {0} ({1:.0f} KB); it gives the same digit as PyTorch on all {2:,} test "
-                                 "digits checked, probabilities within {3:.1g}.").format(
-            report.path.name, report.size_bytes / 1000, report.checked_digits, report.max_difference))
-
     def _worker_idle(self) -> None:
         self.worker = None
         self._dispatch()
 
     # --- widgets -------------------------------------------------------------------------------
 
-    def _set_status(self, text: str, error: bool = False) -> None:
-        self.status_label.setStyleSheet("color: #b3261e;" if error else "color: #444;")
-        self.status_label.setText(text)
-        self.message.emit(text)
+    def _set_status(self, text: str, error: bool = False, brief: str | None = None) -> None:
+        """``text`` on the tab's status line; ``brief`` (or the text) on the window's status bar."""
+        show_message(self.status_label, text, error)
+        self.message.emit(brief or text)
+
+    def _exported(self, report: ExportReport) -> None:
+        brief = self.tr("Exported {0} ({1:.0f} KB): the same digit as PyTorch on all {2:,} test digits checked.").format(
+            report.path.name, report.size_bytes / 1000, report.checked_digits)
+        difference = self.tr("Its probabilities differ from PyTorch's by at most {0}.").format(
+            f"{report.max_difference:.1e}" if report.max_difference else "0")
+        self._set_status(f"{brief} {difference}", brief=brief)
 
     def _ask_save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the compressed model"), "digitdraw-compressed.pt",
@@ -398,11 +415,17 @@ class CompressTab(QWidget):
         if classifier is None:
             self._set_status(self.tr("There is no model to export."), error=True)
             return
-        onnx_filter, script_filter = self.tr("ONNX (*.onnx)"), self.tr("TorchScript (*.pt)")
+        if classifier.checkpoint.quantized:  # said before a file name is asked for, not after
+            self._set_status(self.tr("The Draw tab's model is int8, which cannot be exported: use the original or a "
+                                     "pruned model in the Draw tab, then export."), error=True)
+            return
+        onnx_filter = self.tr("ONNX (*{0})").format(EXPORT_SUFFIXES["onnx"])
+        script_filter = self.tr("TorchScript (*{0})").format(EXPORT_SUFFIXES["torchscript"])
         path, chosen = QFileDialog.getSaveFileName(self, self.tr("Export the Draw tab's model"), "digitdraw.onnx",
                                                    f"{onnx_filter};;{script_filter}")
         if path:
-            self.export_model(classifier.checkpoint, "torchscript" if chosen == script_filter else "onnx", path)
+            fmt = "torchscript" if chosen == script_filter else "onnx"
+            self.export_model(classifier.checkpoint, fmt, with_export_suffix(path, fmt))
 
     def _build(self) -> None:
         self.source_label = QLabel(self.tr("Starting from the Draw tab's model."), wordWrap=True)
@@ -418,11 +441,11 @@ class CompressTab(QWidget):
         self.slider.sliderReleased.connect(self._slider_moved)
         self.sparsity_label = QLabel()
         self.accuracy_label = QLabel("–")
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget()
+        light_plot(self.plot)
         self.plot.setLabel("bottom", self.tr("weights removed (%)"))
         self.plot.setLabel("left", self.tr("MNIST test accuracy (%)"))
         self.plot.setXRange(0, 95)
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.curve_line = self.plot.plot([], [], pen=pg.mkPen("#1f5fbf", width=2), symbol="o", symbolSize=5,
                                          symbolBrush="#1f5fbf")
         self.current_point = self.plot.plot([], [], pen=None, symbol="o", symbolSize=13, symbolBrush="#c25e00")
@@ -431,18 +454,21 @@ class CompressTab(QWidget):
         self.fine_tune_button = QPushButton(self.tr("Fine-tune the pruned model (one short epoch)"))
         self.fine_tune_button.clicked.connect(self.fine_tune)
 
-        left = QVBoxLayout()
-        left.addWidget(self.source_label)
+        controls = QVBoxLayout()
+        controls.addWidget(self.source_label)
         pruning = QHBoxLayout()
         pruning.addWidget(QLabel(self.tr("Prune:")))
         pruning.addWidget(self.structure_combo, 1)
-        left.addLayout(pruning)
-        left.addWidget(self.slider)
-        left.addWidget(self.sparsity_label)
-        left.addWidget(self.accuracy_label)
-        left.addWidget(self.plot, 1)
-        left.addWidget(self.measure_button)
-        left.addWidget(self.fine_tune_button)
+        controls.addLayout(pruning)
+        controls.addWidget(self.slider)
+        controls.addWidget(self.sparsity_label)
+        controls.addWidget(self.accuracy_label)
+        controls.addStretch(1)
+        controls.addWidget(self.measure_button)
+        controls.addWidget(self.fine_tune_button)
+        upper = QHBoxLayout()
+        upper.addLayout(controls, 2)
+        upper.addWidget(self.plot, 3)
         self.code_button = code_button(self, self.code_script, self.tr("The PyTorch code that prunes the model "
                                                                         "the way this tab does, at this setting."))
         left.addWidget(self.code_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -457,24 +483,27 @@ class CompressTab(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the names take the room the numbers leave
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.setMinimumHeight(8 * (self.table.fontMetrics().height() + 8))  # six variants and the header
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         use_button = QPushButton(self.tr("Use in Draw"))
         use_button.clicked.connect(self.use_selected)
         save_button = QPushButton(self.tr("Save…"))
         save_button.clicked.connect(self._ask_save)
-        self.status_label = QLabel("", wordWrap=True)
+        self.status_label = MessageLine(2)
         buttons = QHBoxLayout()
+        buttons.addWidget(QLabel(self.tr("Variants: latency is one 28×28 drawing on one CPU thread.")), 1)
         buttons.addWidget(use_button)
         buttons.addWidget(save_button)
-        buttons.addStretch(1)
-        right = QVBoxLayout()
-        right.addWidget(QLabel(self.tr("Variants: latency is one 28×28 drawing on one CPU thread.")))
-        right.addWidget(self.table, 1)
-        right.addLayout(buttons)
-        right.addWidget(self.status_label)
 
-        layout = QHBoxLayout(self)
-        layout.addLayout(left, 2)
-        layout.addLayout(right, 3)
+        # The table is as wide as the tab: all eight columns show at 1024 pixels, no sideways scrolling.
+        layout = QVBoxLayout(self)
+        layout.addLayout(upper, 1)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status_label)
         self._slider_moved()

@@ -250,7 +250,17 @@ class InsideView(QWidget):
         self.attribution_ready.emit(result.attribution, result.target)
 
     def _clear(self) -> None:
+        """Nothing to show (no ink, no model, hidden): the last drawing's maps and words go too."""
         self.result = None
+        for grid, caption in zip(self._grids, self._grid_captions):
+            grid.clear()
+            grid.setVisible(False)
+            caption.setVisible(False)
+        self.map_view.clear()
+        self.filter_view.clear()
+        self.detail_caption.setText(self.tr("Point at a map to see it enlarged with the filter that made it."))
+        self.why_label.setText(self.tr("Draw a digit: its feature maps and why the network answered appear here.")
+                               if self._image is None else "")
         self.attribution_ready.emit(None, -1)
 
     def showEvent(self, event) -> None:
@@ -300,6 +310,14 @@ class InsideView(QWidget):
         grids = QGridLayout()
         for index in range(4):  # blocks beyond four would not fit; the strip still lists every layer
             caption, grid = QLabel(wordWrap=True), _MapGrid()
+            # The room of the maps is kept while there are none, so that the view does not jump when a
+            # drawing appears and the splitter can be set to the view's whole height from the start.
+            grid.setMinimumHeight(GRID_HEIGHT)
+            caption.setMinimumHeight(2 * caption.fontMetrics().lineSpacing())
+            for widget in (caption, grid):
+                policy = widget.sizePolicy()
+                policy.setRetainSizeWhenHidden(True)
+                widget.setSizePolicy(policy)
             grid.map_pointed.connect(lambda map_index, block_index=index: self._point(block_index, map_index))
             grid.setToolTip(self.tr("Point at a map to see it enlarged with the filter that made it."))
             grids.addWidget(caption, 0, index)

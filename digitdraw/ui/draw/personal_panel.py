@@ -51,6 +51,7 @@ from ...core.personal import (
 )
 from ...core.training import TrainConfig
 from .canvas import Canvas
+from ..labels import ElidedLabel, message_line, show_message
 from ..language import error_text
 from ..training_job import Progress, Status, TrainingJob, TrainingStarted
 from ..workers import Worker
@@ -80,7 +81,7 @@ class FineTuneJob(TrainingJob):
             raise _TooFewDrawings(self.tr("Only {0} of your drawings could be read; at least {1} are needed.")
                                   .format(len(samples), MIN_SAMPLES))
         self.report(TrainingStarted(self.settings.steps))
-        self.report(Status(self.tr("Learning from your {0} drawings, mixed with MNIST…").format(len(samples))))
+        self.report(Status(self.tr("Learning from your %n drawing(s), mixed with MNIST…", "", len(samples))))
         result = fine_tune(self.initial, samples.images, train_data, test_data, self.settings, model=model,
                            on_batch=self._on_batch, on_eval=self._on_eval, should_stop=self._should_stop)
         self._flush()
@@ -111,6 +112,7 @@ class PersonalPanel(QWidget):
         self.job: FineTuneJob | None = None
         self.worker: Worker | None = None  # runs the job; None once it has finished
         self.result: FineTuneResult | None = None
+        self._announced: Classifier | None = None  # the model this panel's messages speak of
         self._started_at = 0.0
         self._samples: Samples | None = None  # the set's drawings as the network reads them, for the vote
         self._build()
@@ -132,8 +134,10 @@ class PersonalPanel(QWidget):
                            error=True)
             else:
                 self._show(self.tr("Using the model tuned to your handwriting."))
-                return self.with_vote(classifier)
-        return self.with_vote(Classifier.load())
+                self._announced = self.with_vote(classifier)
+                return self._announced
+        self._announced = self.with_vote(Classifier.load())  # a word about the personal model, if any, speaks of this one
+        return self._announced
 
     # --- the vote of your drawings -----------------------------------------------------------
 
@@ -180,16 +184,22 @@ class PersonalPanel(QWidget):
         self.canvas.clear()
         self._add_to_vote(path, digit)
         self.refresh_counts()
-        self._show(self.tr("Saved as a {0} ({1}). Your set holds {2} drawings.")
-                   .format(digit, path.name, sum(self.personal_set.counts())))
+        self._show(self.tr("Saved as a {0} ({1}). Your set holds %n drawing(s).", "", sum(self.personal_set.counts()))
+                   .format(digit, path.name))
         return True
+
+    def model_in_use(self, classifier: Classifier) -> None:
+        """The Draw tab now uses ``classifier``: what this panel said about another model goes."""
+        if classifier is not self._announced:
+            self._announced = None
+            self.result_label.setText("")
+            self._show("")
 
     def refresh_counts(self) -> None:
         counts = self.personal_set.counts()
         for label, count in zip(self.count_labels, counts):
             label.setText(str(count))
-        self.learn_button.setToolTip(self.tr("Fine-tune the model on your {0} drawings, mixed with MNIST.")
-                                     .format(sum(counts)))
+        self.learn_button.setToolTip(self.tr("Fine-tune the model on your %n drawing(s), mixed with MNIST.", "", sum(counts)))
         self.shipped_button.setEnabled(personal_model_path().is_file() and not self.is_running)
 
     # --- learning ----------------------------------------------------------------------------
@@ -205,8 +215,8 @@ class PersonalPanel(QWidget):
         if self.is_running or classifier is None:
             return False
         if drawings < MIN_SAMPLES:
-            self._show(self.tr("Learning needs at least {0} drawings; your set holds {1}. Draw a digit and press "
-                               "its key or button to add one.").format(MIN_SAMPLES, drawings), error=True)
+            self._show(self.tr("Learning needs at least {0} drawings; your set holds %n. Draw a digit and press "
+                               "its key or button to add one.", "", drawings).format(MIN_SAMPLES), error=True)
             return False
         settings = replace(self.settings, device=classifier.device)
         job = FineTuneJob(self.personal_set, classifier, settings, self.data_dir, test_subset=self.test_subset)
@@ -246,7 +256,9 @@ class PersonalPanel(QWidget):
             self._show(self.tr("Could not remove your personal model: {0}").format(exc), error=True)
         else:
             self._show(self.tr("Back to the shipped model. Your drawings are kept: learn again any time."))
-        self.model_changed.emit(self.with_vote(classifier))
+        self.result_label.setText("")
+        self._announced = self.with_vote(classifier)
+        self.model_changed.emit(self._announced)
         self.refresh_counts()
 
     def _on_progress(self, progress: Progress) -> None:
@@ -274,8 +286,9 @@ class PersonalPanel(QWidget):
         else:
             self._show(self.tr("The Draw tab now reads with the model tuned to your hand (saved, used at the next start)."))
             source = str(path)
-        self.model_changed.emit(self.with_vote(
-            Classifier(result.checkpoint, self.job.settings.device if self.job else "cpu", source=source)))
+        self._announced = self.with_vote(
+            Classifier(result.checkpoint, self.job.settings.device if self.job else "cpu", source=source))
+        self.model_changed.emit(self._announced)
 
     def _on_worker_finished(self) -> None:
         self.worker = None
@@ -286,7 +299,8 @@ class PersonalPanel(QWidget):
         self.stop_button.setVisible(running)
         self.progress_bar.setVisible(running)
         self.progress_label.setVisible(running)
-        self.browse_button.setEnabled(not running)
+        self.browse_button.setVisible(not running)  # the progress takes their room: the row never widens the window
+        self.shipped_button.setVisible(not running)
         if running:
             self.progress_bar.setRange(0, self.settings.steps)
             self.progress_bar.setValue(0)
@@ -296,15 +310,17 @@ class PersonalPanel(QWidget):
     # --- browsing ----------------------------------------------------------------------------
 
     def browse(self) -> None:
+        before = self.personal_set.counts()
         PersonalSetDialog(self.personal_set, self).exec()
         self._refresh_vote(reload=True)
         self.refresh_counts()
+        if self.personal_set.counts() != before:  # an earlier count in the message line is no longer true
+            self._show(self.tr("Your set now holds %n drawing(s).", "", sum(self.personal_set.counts())))
 
     # --- widgets -----------------------------------------------------------------------------
 
     def _show(self, text: str, error: bool = False) -> None:
-        self.status_label.setStyleSheet("color: #b3261e;" if error else "color: #444;")
-        self.status_label.setText(text)
+        show_message(self.status_label, text, error)
 
     def _build(self) -> None:
         digits = QGridLayout()
@@ -338,17 +354,18 @@ class PersonalPanel(QWidget):
         self.shipped_button.setToolTip(self.tr("Go back to the model digitdraw ships with, now and at the next start."))
         self.shipped_button.clicked.connect(self.use_shipped_model)
         self.progress_bar = QProgressBar()
-        self.progress_label = QLabel("")
+        self.progress_bar.setMinimumWidth(60)
+        self.progress_bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.progress_label = ElidedLabel("")  # "2,813 images/s · 5 s left" takes the room there is, never more
         actions = QHBoxLayout()
-        for widget in (self.learn_button, self.stop_button, self.progress_bar, self.progress_label):
-            actions.addWidget(widget)
+        for widget, stretch in ((self.learn_button, 0), (self.stop_button, 0), (self.progress_bar, 2), (self.progress_label, 3)):
+            actions.addWidget(widget, stretch)
         actions.addStretch(1)
         actions.addWidget(self.browse_button)
         actions.addWidget(self.shipped_button)
-        self.result_label = QLabel("", objectName="learnResult", wordWrap=True)
+        self.result_label = ElidedLabel("", objectName="learnResult", lines=1)  # there or empty, nothing below moves
         self.result_label.setStyleSheet("font-weight: bold;")
-        self.status_label = QLabel("", wordWrap=True)
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status_label = message_line(2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(digits)
@@ -359,7 +376,7 @@ class PersonalPanel(QWidget):
 
 
 class PersonalSetDialog(QDialog):
-    """Thumbnails of the personal set, one digit or all; remove the selected ones, or clear everything."""
+    """Thumbnails of the personal set, one digit or all; relabel or remove the selected ones (it asks), or clear everything."""
 
     def __init__(self, personal_set: PersonalSet, parent=None):
         super().__init__(parent)
@@ -374,8 +391,14 @@ class PersonalSetDialog(QDialog):
         self.list.setIconSize(QSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE))
         self.list.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
         self.summary = QLabel("")
-        remove = QPushButton(self.tr("Remove selected"))
-        remove.clicked.connect(self.remove_selected)
+        self.relabel_box = QComboBox(objectName="relabelBox")
+        self.relabel_box.addItem(self.tr("Relabel as…"), None)
+        for digit in range(10):
+            self.relabel_box.addItem(self.tr("Relabel as {0}").format(digit), digit)
+        self.relabel_box.setToolTip(self.tr("Move the selected drawings to another digit: for a drawing saved under the wrong one."))
+        self.relabel_box.activated.connect(self._relabel_chosen)
+        remove = QPushButton(self.tr("Remove selected…"))
+        remove.clicked.connect(self.ask_remove_selected)
         clear = QPushButton(self.tr("Clear all…"))
         clear.clicked.connect(self.ask_clear)
         close = QPushButton(self.tr("Close"))
@@ -383,6 +406,7 @@ class PersonalSetDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.filter)
         buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.relabel_box)
         for button in (remove, clear, close):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
@@ -401,17 +425,50 @@ class PersonalSetDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             item.setToolTip(str(path))
             self.list.addItem(item)
-        self.summary.setText(self.tr("{0} drawings").format(len(pictures)))
+        self.summary.setText(self.tr("%n drawing(s)", "", len(pictures)))
+
+    def selected_paths(self) -> list[Path]:
+        return [Path(item.data(Qt.ItemDataRole.UserRole)) for item in self.list.selectedItems()]
+
+    def ask_remove_selected(self) -> None:
+        """Remove the selected drawings once the user says yes: a removed drawing cannot be brought back."""
+        chosen = self.selected_paths()
+        if not chosen:
+            self.summary.setText(self.tr("Select the drawings to remove first."))
+            return
+        answer = QMessageBox.question(self, self.tr("Remove drawings"),
+                                      self.tr("Delete %n selected drawing(s) from your personal set?", "", len(chosen)))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.remove_selected()
 
     def remove_selected(self) -> None:
-        for item in self.list.selectedItems():
-            self.personal_set.remove(Path(item.data(Qt.ItemDataRole.UserRole)))
+        for path in self.selected_paths():
+            self.personal_set.remove(path)
         self.reload()
+
+    def relabel_selected(self, digit: int) -> None:
+        """Move the selected drawings to ``digit``."""
+        chosen = self.selected_paths()
+        for path in chosen:
+            self.personal_set.relabel(path, digit)
+        self.reload()
+        if chosen:
+            self.summary.setText(self.tr("%n drawing(s) moved to {0}.", "", len(chosen)).format(digit))
+
+    def _relabel_chosen(self, index: int) -> None:
+        digit = self.relabel_box.itemData(index)
+        self.relabel_box.setCurrentIndex(0)
+        if digit is None:
+            return
+        if not self.selected_paths():
+            self.summary.setText(self.tr("Select the drawings to relabel first."))
+            return
+        self.relabel_selected(digit)
 
     def ask_clear(self) -> None:
         answer = QMessageBox.question(self, self.tr("Clear your handwriting"),
-                                      self.tr("Delete all {0} drawings of your personal set?")
-                                      .format(sum(self.personal_set.counts())))
+                                      self.tr("Delete all %n drawing(s) of your personal set?", "",
+                                              sum(self.personal_set.counts())))
         if answer == QMessageBox.StandardButton.Yes:
             self.personal_set.clear()
             self.reload()

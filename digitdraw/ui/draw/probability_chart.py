@@ -20,7 +20,7 @@ AXIS_COLOUR, LABEL_COLOUR = QColor("#666"), QColor("#222")
 BAR_WIDTH = 0.7  # of each digit's slot
 TICK = 5  # pixels
 PERCENT_TICKS = (0.0, 0.5, 1.0)
-MINIMUM_HEIGHT = 120  # the tab fits a 640-pixel-high window, in Chinese too
+MINIMUM_HEIGHT = 90  # the tab fits a 640-pixel-high window, in Chinese too, with room for the inside view
 
 
 class ProbabilityChart(QWidget):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PySide6.QtCore import QRectF, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QFont, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QSlider,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 from ...core.checkpoints import CheckpointError
 from ...core.codegen import UNSAVED_MODEL
 from ...core.devices import available_devices
+from ...core.doubt import digit_doubt
 from ...core.heatmap import attribution_rgba, on_paper
 from ...core.imageio import ImageReadError, read_image
 from ...core.inference import Classifier, Prediction
@@ -36,6 +36,7 @@ from ...core.preprocess import BOX, PEN_RADIUS, image_to_image, strokes_to_image
 from .canvas import Canvas
 from .inside_view import InsideView
 from ..code_panel import code_button
+from ..labels import ElidedLabel, show_message
 from ..language import device_label, error_text
 from ..pictures import qimage
 from .personal_panel import PersonalPanel
@@ -43,13 +44,17 @@ from .probability_chart import ProbabilityChart
 
 SETTLE_MS = 30  # predict this long after the last change
 MOVING_INTERVAL_S = 0.05  # and at most this often while the pen is moving
-NETWORK_VIEW_SIZE = 196  # the 28x28 input shown enlarged 7x
+NETWORK_VIEW_SIZE = 168  # the 28x28 input shown enlarged 6x
+MIN_PART_HEIGHT = 60  # the splitter may make either part this short (it scrolls)
 IMAGE_PATTERNS = "*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp"
 CANVAS_OVERLAY_OPACITY = 0.45  # the attribution shows faintly over the drawing
+EMPTY_INPUT_COLOUR = "#f4f4f4"  # the 28x28 view before there is ink (the inside view's empty maps are this colour too)
 
 
 class DrawTab(QWidget):
     """Canvas on the left; the network's answer, its input and the controls on the right."""
+
+    wants_attention = Signal()  # something the user asked for from the menu is answered on this tab
 
     def __init__(self, data_dir=None, parent=None):
         super().__init__(parent)
@@ -60,6 +65,7 @@ class DrawTab(QWidget):
         self._prediction: Prediction | None = None
         self._device = self._remembered_device()
         self._last_prediction_at = 0.0
+        self._split_fitted = False  # the splitter is fitted to the contents when first shown
         self._build(data_dir)
         self._timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._timer.timeout.connect(self.predict_now)
@@ -81,6 +87,7 @@ class DrawTab(QWidget):
             self._device = classifier.device
         self.classifier = classifier
         self.model_label.setText(self._model_description(classifier))
+        self.personal.model_in_use(classifier)  # its word about another model is no longer true
         self.inside.set_classifier(classifier)
         self.predict_now()
 
@@ -102,10 +109,16 @@ class DrawTab(QWidget):
         except (ImageReadError, ValueError) as exc:
             self._show_message(self.tr("Cannot open {0}: {1}").format(Path(path).name, error_text(exc)), error=True)
             return False
-        if self._show_picture(pixels, image):
+        doubt = digit_doubt(pixels) if image is not None else None
+        if doubt is not None:  # e.g. a screenshot: the network's "89 % sure" would mean nothing
+            self.canvas.show_picture(qimage(pixels))
+            self._show_prediction(image, None, doubtful=True)
+            self._show_message(f"{Path(path).name}: {error_text(doubt)}", error=True)
+        elif self._show_picture(pixels, image):
             self._show_message(self.tr("Showing {0}. Draw or press Esc to go back to drawing.").format(Path(path).name))
         else:
             self._show_message(self.tr("{0}: nothing to classify, the image holds no digit.").format(Path(path).name), error=True)
+        self._message_about_picture = True  # it goes when the picture does
         return True
 
     def open_test_digit(self, pixels: np.ndarray, true: int, said: int) -> None:
@@ -123,6 +136,7 @@ class DrawTab(QWidget):
         else:
             message = self.tr("A test digit: a {0}. Draw or press Esc to go back to drawing.")
         self._show_message(message.format(true, said if self._prediction is None else self._prediction.digit))
+        self._message_about_picture = True
 
     def _show_picture(self, pixels: np.ndarray, image: torch.Tensor | None) -> bool:
         """A picture on the canvas in place of the strokes, and its network input classified (False if none)."""
@@ -152,9 +166,9 @@ class DrawTab(QWidget):
             self._show_message(error_text(exc), error=True)
             return False
         self.set_classifier(classifier)
-        recognised = classifier.checkpoint.recognised_as
-        if recognised:
-            self._show_message(self.tr("Loaded {0}: recognised as {1}.").format(Path(path).name, recognised))
+        recognised = classifier.checkpoint.recognised
+        if recognised is not None:
+            self._show_message(self.tr("Loaded {0}: recognised as {1}.").format(Path(path).name, error_text(recognised)))
         else:
             self._show_message(self.tr("Loaded {0}.").format(Path(path).name))
         return True
@@ -175,7 +189,7 @@ class DrawTab(QWidget):
         self._classify(image, preprocess_seconds=time.perf_counter() - start)
 
     def _strokes_changed(self) -> None:
-        if self.canvas.picture() is None and not self.canvas.strokes():
+        if self.canvas.picture() is None and (self._message_about_picture or not self.canvas.strokes()):
             self._show_message("")
         moving_long_enough = time.perf_counter() - self._last_prediction_at >= MOVING_INTERVAL_S
         if self.canvas.is_drawing() and moving_long_enough:
@@ -189,17 +203,17 @@ class DrawTab(QWidget):
             return
         try:
             prediction = self.classifier.predict(image)
-        except RuntimeError as exc:  # e.g. a GPU that fails mid-session: say so, keep the drawing
+        except RuntimeError:  # e.g. a GPU that fails mid-session: say so, keep the drawing
             self._show_prediction(image, None)
-            message = self.tr("The network failed on {0}: {1}. Try another device.")
-            self._show_message(message.format(self.classifier.device, exc), error=True)
+            self._show_message(self.tr("The network failed on {0}: choose another device above.").format(
+                self.classifier.device), error=True)
             return
         self._show_prediction(image, prediction)
         seconds = (preprocess_seconds + prediction.seconds, preprocess_seconds, prediction.seconds)
         milliseconds = [f"{1000 * s:.1f}" for s in seconds]
         self.timing_label.setText(self.tr("{0} ms (preprocess {1} + network {2})").format(*milliseconds))
 
-    def _show_prediction(self, image: torch.Tensor | None, prediction: Prediction | None) -> None:
+    def _show_prediction(self, image: torch.Tensor | None, prediction: Prediction | None, doubtful: bool = False) -> None:
         self._network_input, self._prediction = image, prediction
         self._show_network_input(image)
         self.canvas.set_overlay(None)  # the attribution of this drawing replaces it when the pen rests
@@ -209,6 +223,8 @@ class DrawTab(QWidget):
             self.unsure_label.setText("")
             if image is None:
                 self.confidence_label.setText(self.tr("nothing to classify"))
+            elif doubtful:
+                self.confidence_label.setText(self.tr("not a digit?"))
             else:
                 self.confidence_label.setText(self.tr("no answer") if self.classifier else self.tr("no model loaded"))
             self.chart.set_probabilities(None)
@@ -220,8 +236,11 @@ class DrawTab(QWidget):
         self.chart.set_target(self.inside.target() if self.inside.isVisible() else None)
 
     def _show_network_input(self, image: torch.Tensor | None, attribution: np.ndarray | None = None) -> None:
-        pixels = np.zeros((28, 28), np.uint8) if image is None else (image.clamp(0, 1) * 255).round().to(torch.uint8).numpy()
-        picture = qimage(pixels)
+        if image is None:  # blank paper until there is ink, not a black square
+            picture = QImage(28, 28, QImage.Format.Format_RGB888)
+            picture.fill(QColor(EMPTY_INPUT_COLOUR))
+        else:
+            picture = qimage((image.clamp(0, 1) * 255).round().to(torch.uint8).numpy())
         if attribution is not None:  # ink in grey on white with the attribution's two colours over it
             picture = qimage(on_paper(attribution, image.numpy()))
         self.network_view.setPixmap(
@@ -261,10 +280,22 @@ class DrawTab(QWidget):
 
     def _inside_toggled(self, shown: bool) -> None:
         self.inside_area.setVisible(shown)
-        self.inside_area.setMinimumHeight(40)  # at 1024x640 it starts short; drag the splitter up for more
         QSettings().setValue("draw/inside_view", shown)
         if not shown:
             self._show_attribution(None, -1)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._split_fitted:  # once, when the window's layout has given the tab its size
+            self._split_fitted = True
+            QTimer.singleShot(0, self._fit_splitter)
+
+    def _fit_splitter(self) -> None:
+        """The inside view as tall as it needs (as the room allows), the canvas and the answer the rest."""
+        total = sum(self.splitter.sizes())
+        top = self.top_area.widget().minimumSizeHint().height() + self.splitter.handleWidth() + 4  # no scroll bar
+        inside = self.inside_area.widget().sizeHint().height()
+        self.splitter.setSizes([max(top, total - inside), min(inside, total - top)])
 
     # --- devices, models, messages -----------------------------------------------------------
 
@@ -277,8 +308,9 @@ class DrawTab(QWidget):
         if self.classifier is not None:
             try:
                 self.classifier.to(device)
-            except ValueError as exc:
-                self._show_message(self.tr("Cannot use {0}: {1}").format(device, exc), error=True)
+            except ValueError:  # unavailable, or it failed to start (torch's own words help no one here)
+                self._show_message(self.tr("Cannot use {0}: it is not available or failed to start, so the model stays on "
+                                           "{1}.").format(device, self._device), error=True)
                 self.device_selector.setCurrentIndex(self.device_selector.findData(self._device))
                 return
         self._device = device
@@ -299,8 +331,9 @@ class DrawTab(QWidget):
         self._show_message(message, error=True)
 
     def _show_message(self, text: str, error: bool = False) -> None:
-        self.message_label.setStyleSheet("color: #b3261e;" if error else "color: #444;")
-        self.message_label.setText(text)
+        """The tab's one message line (shared with the personal panel): the newest message replaces the last."""
+        self._message_about_picture = False
+        show_message(self.message_label, text, error)
 
     # --- building the widgets ----------------------------------------------------------------
 
@@ -309,7 +342,7 @@ class DrawTab(QWidget):
         self.personal = PersonalPanel(self.canvas, lambda: self.classifier, data_dir)
         self.personal.model_changed.connect(self.set_classifier)
         self.prediction_label = QLabel("–", objectName="predictionLabel", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.prediction_label.setFont(_font(100, bold=True))
+        self.prediction_label.setFont(_font(84, bold=True))
         self.prediction_label.setMinimumWidth(150)
         self.unsure_label = QLabel("", alignment=Qt.AlignmentFlag.AlignCenter)
         self.unsure_label.setFont(_font(16, bold=True))
@@ -335,11 +368,12 @@ class DrawTab(QWidget):
         self.inside_area = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
         self.inside_area.setWidget(self.inside)  # scrolls on a small screen rather than making the window too tall
         self.inside_area.setVisible(shown)
-        self.inside_area.setMinimumHeight(40)  # at 1024x640 it starts short; drag the splitter up for more
-        self.timing_label = QLabel("–")
-        self.model_label = QLabel(self.tr("loading…"), wordWrap=True)
-        self.message_label = QLabel("", wordWrap=True)
-        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.inside_area.setMinimumHeight(MIN_PART_HEIGHT)  # at 1024x640 it starts short; drag the splitter up for more
+        self.inside_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.timing_label = ElidedLabel("–")
+        self.model_label = ElidedLabel(self.tr("loading…"), objectName="modelLabel", lines=2)  # two lines, never wrapped further
+        self.message_label = self.personal.status_label  # one message line under the canvas for the tab and the panel
+        self._message_about_picture = False
 
         answer = QVBoxLayout()
         answer.addWidget(_caption(self.tr("The network reads")))
@@ -375,7 +409,6 @@ class DrawTab(QWidget):
         left.addWidget(self.canvas, 1)
         left.addLayout(self._build_pen_controls())
         left.addWidget(self.personal)
-        left.addWidget(self.message_label)
 
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
@@ -383,8 +416,14 @@ class DrawTab(QWidget):
         top = QWidget()
         top.setLayout(columns)
         columns.setContentsMargins(0, 0, 0, 0)
-        split = QSplitter(Qt.Orientation.Vertical, childrenCollapsible=False)  # drag to give the inside view more room
-        split.addWidget(top)
+        # Both parts scroll rather than hold the splitter: dragged up, it gives the inside view the room
+        # a small screen has, even if the canvas and answer then scroll.
+        self.top_area = QScrollArea(widgetResizable=True, frameShape=QScrollArea.Shape.NoFrame)
+        self.top_area.setWidget(top)
+        self.top_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.top_area.setMinimumHeight(MIN_PART_HEIGHT)
+        self.splitter = split = QSplitter(Qt.Orientation.Vertical, childrenCollapsible=False, objectName="drawSplitter")
+        split.addWidget(self.top_area)
         split.addWidget(self.inside_area)
         split.setStretchFactor(0, 1)
         split.setSizes([600, 300])  # in proportion to the height there is; the inside view is ~300 px in full
@@ -449,10 +488,11 @@ class DrawTab(QWidget):
             self.save_drawing(path)
 
     def _ask_load_model(self) -> None:
-        files = self.tr("digitdraw checkpoints (*.pt);;All files (*)")
+        files = self.tr("digitdraw models (*.pt *.torchscript);;All files (*)")
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Load a model"), "", files)
         if path:
             self.load_model(path)
+            self.wants_attention.emit()  # success or not, the answer is on this tab
 
     # --- drag and drop -----------------------------------------------------------------------
 

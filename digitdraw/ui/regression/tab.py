@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QValidator
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QVBoxLayout, QWidget)
 
 from ...core.regression import RegressionFit, RegressionInputError, closed_form_line, line_loss_surface, random_points
 from ..code_panel import code_button
 from ..language import error_text
-from ..plots import light_plot
+from ..plots import light_plot, show_empty_note
 
 STEPS_PER_TICK = 5
 FRAMES_PER_TICK = 2  # redraw every other screen frame: smooth enough, half the painting
@@ -74,6 +75,42 @@ class PointEditingViewBox(pg.ViewBox):
             self._dragged = None
 
 
+class LearningRateBox(QDoubleSpinBox):
+    """A learning rate field that keeps what is typed: a value past its range is said, not cut to fit.
+
+    Qt's spin box refuses the key that would take it out of range, so typing "50" with a maximum of
+    10 leaves "5" without a word. Here the text stays as typed while editing, and on Enter or leaving
+    the field a value out of range becomes the nearest allowed one with ``out_of_range(typed, used)``.
+    """
+
+    out_of_range = Signal(float, float)
+
+    def validate(self, text: str, position: int):
+        state, text, position = super().validate(text, position)[:3]
+        if state == QValidator.State.Invalid and self._number(text) is not None:
+            return QValidator.State.Intermediate, text, position  # a number, out of range: kept until Enter
+        return state, text, position
+
+    def fixup(self, text: str) -> str:
+        typed = self._number(text)
+        if typed is None:
+            return super().fixup(text)
+        used = min(max(typed, self.minimum()), self.maximum())
+        if used != typed:
+            self.out_of_range.emit(typed, used)
+        return self.textFromValue(used)
+
+    def _number(self, text: str) -> float | None:
+        """``text`` read as a number in the field's locale (or as Python writes one), else None."""
+        value, ok = self.locale().toDouble(text.strip())
+        if not ok:
+            try:
+                value = float(text.strip())
+            except ValueError:
+                return None
+        return value if math.isfinite(value) else None
+
+
 class RegressionTab(QWidget):
     """Points on a plot, a model fitted to them step by step, its loss curve and loss surface."""
 
@@ -122,6 +159,9 @@ class RegressionTab(QWidget):
         self.descent_head = self.surface_plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush="w")
         self.surface_minimum = self.surface_plot.plot(pen=None, symbol="star", symbolSize=16,
                                                       symbolBrush=(255, 90, 90))
+        self.surface_note = pg.TextItem(color=TITLE_COLOUR, anchor=(0.5, 0.5))  # why the panel is empty, when it is
+        self.surface_plot.addItem(self.surface_note, ignoreBounds=True)
+        self.surface_note.setVisible(False)
 
         self.view_box.pointAdded.connect(self.add_point)
         self.view_box.pointRemoved.connect(self.remove_point)
@@ -171,7 +211,7 @@ class RegressionTab(QWidget):
         self.activation_box.addItems(["tanh", "ReLU"])
         self.optimizer_box = QComboBox()
         self.optimizer_box.addItems(["SGD", "Adam"])
-        self.lr_box = QDoubleSpinBox()
+        self.lr_box = LearningRateBox(objectName="learningRateBox")
         self.lr_box.setDecimals(4)
         self.lr_box.setRange(0.0001, 10.0)
         self.lr_box.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
@@ -181,6 +221,9 @@ class RegressionTab(QWidget):
             signal.connect(self._rebuild_fit)
         self.optimizer_box.currentTextChanged.connect(lambda name: self.fit.set_optimizer(name.lower()))
         self.lr_box.valueChanged.connect(lambda lr: self.fit.set_learning_rate(lr))
+        self.lr_box.out_of_range.connect(lambda typed, used: self._show_message(self.tr(
+            "A learning rate of {0:g} is outside {1:g} to {2:g}, so {3:g} is used.").format(
+            typed, self.lr_box.minimum(), self.lr_box.maximum(), used), error=True))
         model = QGroupBox(self.tr("Model and training"))
         form = QFormLayout(model)
         form.addRow(self.tr("Model"), self.model_box)
@@ -413,12 +456,18 @@ class RegressionTab(QWidget):
                      self.surface_minimum):
             item.setVisible(is_line and has_points)
         if not is_line:
-            self.surface_plot.setTitle(self.tr("Loss surface: straight line only"), color=TITLE_COLOUR, size="9pt")
+            self.surface_plot.setTitle(self.tr("Loss surface"), color=TITLE_COLOUR, size="9pt")
+            show_empty_note(self.surface_plot, self.surface_note, self.tr(
+                "A map of the loss needs a model with two parameters: the straight line's slope w and intercept b. "
+                "This model has {0}, too many to draw; choose Straight line to see it.").format(self.fit.parameter_count()))
             return
         if not has_points:
-            self.surface_plot.setTitle(self.tr("Loss surface: add 2 points, distinct x"), color=TITLE_COLOUR, size="9pt")
+            self.surface_plot.setTitle(self.tr("Loss surface"), color=TITLE_COLOUR, size="9pt")
+            show_empty_note(self.surface_plot, self.surface_note,
+                            self.tr("Add at least two points with different x: the loss over (w, b) is drawn here."))
             return
-        self.surface_plot.setTitle(self.tr("log₁₀ MSE over (w, b): descent path, ★ optimum"), color=TITLE_COLOUR,
+        show_empty_note(self.surface_plot, self.surface_note, None)
+        self.surface_plot.setTitle(self.tr("log₁₀ MSE, ★ optimum"), color=TITLE_COLOUR,
                                    size="9pt")
         path = np.array(self.fit.path or [self.fit.line_parameters()])
         surface = line_loss_surface(self.fit.x, self.fit.y, path)

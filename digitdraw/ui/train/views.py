@@ -157,6 +157,9 @@ class LossPlot(pg.PlotWidget):
         return (float(self.steps.values[index]), float(self.losses.values[index])), text
 
 
+EDGE_ROOM = 0.06  # of a range, left beyond each end: a point at 1 epoch or 100 % shows whole, not cut by the border
+
+
 class AccuracyPlot(pg.PlotWidget):
     """Test accuracy (%) after each evaluation, by epoch, with the target as a dashed line."""
 
@@ -186,7 +189,7 @@ class AccuracyPlot(pg.PlotWidget):
         self.curve.setData([], [])
         self.label.setText("")
         self.set_target(target)
-        self.getPlotItem().setYRange(80, 100, padding=0.02)  # the x axis stays as laid out for the next run (set_epochs)
+        self.getPlotItem().setYRange(80, 100, padding=EDGE_ROOM)  # the x axis stays as laid out for the next run (set_epochs)
 
     def continue_numbering(self) -> None:
         self._epoch_offset = self.epochs[-1] if self.epochs else 0.0
@@ -197,15 +200,15 @@ class AccuracyPlot(pg.PlotWidget):
             self.target_line.setValue(100 * target)
 
     def set_epochs(self, epochs: float) -> None:
-        """Show the whole run on the x axis from the start."""
-        self.getPlotItem().setXRange(0, self._epoch_offset + epochs, padding=0.02)
+        """Show the whole run on the x axis from the start, with room for the last point's marker past its end."""
+        self.getPlotItem().setXRange(0, self._epoch_offset + epochs, padding=EDGE_ROOM)
 
     def add_point(self, epoch: float, accuracy: float) -> None:
         self.epochs.append(self._epoch_offset + epoch)
         self.accuracies.append(100 * accuracy)
         self.curve.setData(self.epochs, self.accuracies)
         low = min(self.accuracies + ([100 * self.target_line.value()] if self.target_line.isVisible() else []))
-        self.getPlotItem().setYRange(min(80.0, np.floor(low / 5) * 5), 100, padding=0.02)
+        self.getPlotItem().setYRange(min(80.0, np.floor(low / 5) * 5), 100, padding=EDGE_ROOM)
         self.label.setText(f"{100 * accuracy:.2f} %")
         self.label.setPos(self.epochs[-1], 100 * accuracy)
         self.readout.refresh()
@@ -247,6 +250,7 @@ class ConfusionMatrixView(QTableWidget):
         font = self.font()
         font.setPointSize(9)
         self.setFont(font)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)  # "1,135" correct 1s fit a narrow cell whole, not as "1..."
         self.setStyleSheet("QTableWidget::item { padding: 0px; }"
                            " QTableWidget::item:selected { border: 2px solid #222; color: #111; }")
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

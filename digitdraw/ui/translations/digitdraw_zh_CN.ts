@@ -164,16 +164,32 @@
         <translation>{path}：文件不存在</translation>
     </message>
     <message>
-        <source>{path}: is a folder, not a checkpoint file</source>
-        <translation>{path}：这是一个文件夹，不是检查点文件</translation>
+        <source>{path}: no such file.</source>
+        <translation>{path}：没有这个文件。</translation>
     </message>
     <message>
-        <source>{path}: refused, the file holds objects other than weights ({reason})</source>
-        <translation>{path}：已拒绝，这个文件里除了权重还有其他对象（{reason}）</translation>
+        <source>{path} is a folder: choose a checkpoint file (.pt) in it.</source>
+        <translation>{path} 是一个文件夹：请选择其中的检查点文件（.pt）。</translation>
     </message>
     <message>
-        <source>{path}: not a readable checkpoint (damaged or truncated?): {reason}</source>
-        <translation>{path}：不是可读取的检查点（文件损坏或不完整？）：{reason}</translation>
+        <source>{path} was refused: it holds Python objects besides weights, which digitdraw never loads; save the model&apos;s state_dict with torch.save and load that file.</source>
+        <translation>{path} 已被拒绝：它除了权重还含有 Python 对象，digitdraw 从不加载这类内容；请用 torch.save 保存模型的 state_dict，再加载那个文件。</translation>
+    </message>
+    <message>
+        <source>{path} is not a model file digitdraw can read (damaged, truncated or another kind of file): choose a checkpoint (.pt) saved by digitdraw or PyTorch.</source>
+        <translation>{path} 不是 digitdraw 能读取的模型文件（已损坏、不完整或是别的文件）：请选择由 digitdraw 或 PyTorch 保存的检查点（.pt）。</translation>
+    </message>
+    <message>
+        <source>{path} is a TorchScript model digitdraw did not export, so it cannot be shown here: load a digitdraw checkpoint (.pt) or a TorchScript file exported by digitdraw.</source>
+        <translation>{path} 是一个并非由 digitdraw 导出的 TorchScript 模型，无法在这里显示：请加载 digitdraw 检查点（.pt）或由 digitdraw 导出的 TorchScript 文件。</translation>
+    </message>
+    <message>
+        <source>{path} is a TorchScript file that could not be read (damaged or truncated?): export the model again.</source>
+        <translation>{path} 是一个无法读取的 TorchScript 文件（已损坏或不完整？）：请重新导出模型。</translation>
+    </message>
+    <message>
+        <source>a TorchScript export of the {arch!r} network ({description})</source>
+        <translation>{arch!r} 网络（{description}）的 TorchScript 导出文件</translation>
     </message>
     <message>
         <source>{path}: not a digitdraw checkpoint</source>
@@ -194,6 +210,10 @@
     <message>
         <source>{path}: {reason}</source>
         <translation>{path}：{reason}</translation>
+    </message>
+    <message>
+        <source>a bare state_dict of the {arch!r} network ({description})</source>
+        <translation>{arch!r} 网络（{description}）的裸 state_dict</translation>
     </message>
     <message>
         <source>{path}: not a digitdraw checkpoint, and as a bare state_dict it matches no known network; the closest, {closest!r}, differs: {shown}</source>
@@ -458,6 +478,42 @@ and that average is the model you get.</source>
     <message>
         <source>No model is loaded.</source>
         <translation>没有加载模型。</translation>
+    </message>
+    <message>
+        <source>This does not look like one digit: its ink falls into {pieces} separate pieces, where a digit has one to three, so the network&apos;s answer means little. Try a picture of a single digit.</source>
+        <translation>这看起来不像一个数字：它的笔迹分成 {pieces} 个互不相连的部分，而一个数字只有一到三笔，所以网络的答案没有什么意义。请换一张只有一个数字的图片。</translation>
+    </message>
+    <message>
+        <source>This does not look like a digit: ink covers {share:.0%} of it, where a digit&apos;s strokes cover less than half, so the network&apos;s answer means little. Try a picture of a single digit on plain paper.</source>
+        <translation>这看起来不像一个数字：笔迹覆盖了 {share:.0%} 的面积，而数字的笔画不到一半，所以网络的答案没有什么意义。请换一张白纸上只有一个数字的图片。</translation>
+    </message>
+    <message>
+        <source>int8 models cannot be exported here (their layers are PyTorch&apos;s own int8 kernels): export the original or a pruned model.</source>
+        <translation>int8 模型无法在这里导出（它们的层是 PyTorch 自己的 int8 内核）：请导出原始模型或剪枝后的模型。</translation>
+    </message>
+    <message>
+        <source>layer {name!r} ({kind}) cannot be exported: it is not one of the layers this exporter knows ({known}).</source>
+        <translation>层 {name!r}（{kind}）无法导出：它不在本导出器认识的层之列（{known}）。</translation>
+    </message>
+    <message>
+        <source>unknown format {fmt!r} (choose from {formats}).</source>
+        <translation>未知格式 {fmt!r}（可选：{formats}）。</translation>
+    </message>
+    <message>
+        <source>the exported model gives shape {got}, expected {expected}: nothing was written.</source>
+        <translation>导出的模型输出形状为 {got}，应为 {expected}：没有写入任何文件。</translation>
+    </message>
+    <message>
+        <source>the exported model disagrees with PyTorch (largest probability difference {difference:.2g}, same digit on {same} of {checked}): nothing was written.</source>
+        <translation>导出的模型与 PyTorch 的结果不一致（概率最大相差 {difference:.2g}，{checked} 个数字中有 {same} 个相同）：没有写入任何文件。</translation>
+    </message>
+    <message>
+        <source>PyTorch&apos;s ONNX exporter failed on this model ({kind}): export it as TorchScript instead.</source>
+        <translation>PyTorch 的 ONNX 导出器无法导出这个模型（{kind}）：请改为导出 TorchScript。</translation>
+    </message>
+    <message>
+        <source>ONNX export needs {missing}: install the export extra, pip install &quot;digitdraw[export]&quot;.</source>
+        <translation>ONNX 导出需要 {missing}：请安装导出扩展，pip install &quot;digitdraw[export]&quot;。</translation>
     </message>
 </context>
 <context>
@@ -809,10 +865,6 @@ and that average is the model you get.</source>
         <translation>剪枝 {0:.0%}，{1}，已微调</translation>
     </message>
     <message>
-        <source>Exported {0} ({1:.0f} KB); it gives the same digit as PyTorch on all {2:,} test digits checked, probabilities within {3:.1g}.</source>
-        <translation>已导出 {0}（{1:.0f} KB）；在检查的全部 {2:,} 个测试数字上，它给出的数字都与 PyTorch 相同，概率相差不超过 {3:.1g}。</translation>
-    </message>
-    <message>
         <source>Save the compressed model</source>
         <translation>保存压缩后的模型</translation>
     </message>
@@ -825,12 +877,24 @@ and that average is the model you get.</source>
         <translation>没有可导出的模型。</translation>
     </message>
     <message>
-        <source>ONNX (*.onnx)</source>
-        <translation>ONNX (*.onnx)</translation>
+        <source>Exported {0} ({1:.0f} KB): the same digit as PyTorch on all {2:,} test digits checked.</source>
+        <translation>已导出 {0}（{1:.0f} KB）：在检查的全部 {2:,} 个测试数字上与 PyTorch 给出相同的数字。</translation>
     </message>
     <message>
-        <source>TorchScript (*.pt)</source>
-        <translation>TorchScript (*.pt)</translation>
+        <source>Its probabilities differ from PyTorch&apos;s by at most {0}.</source>
+        <translation>它的概率与 PyTorch 的相差最多 {0}。</translation>
+    </message>
+    <message>
+        <source>The Draw tab&apos;s model is int8, which cannot be exported: use the original or a pruned model in the Draw tab, then export.</source>
+        <translation>手写识别页的模型是 int8 模型，无法导出：请在手写识别页改用原始模型或剪枝后的模型，再导出。</translation>
+    </message>
+    <message>
+        <source>ONNX (*{0})</source>
+        <translation>ONNX（*{0}）</translation>
+    </message>
+    <message>
+        <source>TorchScript (*{0})</source>
+        <translation>TorchScript（*{0}）</translation>
     </message>
     <message>
         <source>Export the Draw tab&apos;s model</source>
@@ -998,10 +1062,6 @@ original</source>
         <translation>已加载 {0}。</translation>
     </message>
     <message>
-        <source>The network failed on {0}: {1}. Try another device.</source>
-        <translation>网络在 {0} 上运行失败：{1}。请换一个设备试试。</translation>
-    </message>
-    <message>
         <source>{0} ms (preprocess {1} + network {2})</source>
         <translation>{0} 毫秒（预处理 {1} + 网络 {2}）</translation>
     </message>
@@ -1026,8 +1086,16 @@ original</source>
         <translation>置信度 {0}</translation>
     </message>
     <message>
-        <source>Cannot use {0}: {1}</source>
-        <translation>无法使用 {0}：{1}</translation>
+        <source>The network failed on {0}: choose another device above.</source>
+        <translation>网络在 {0} 上运行失败：请在上方选择另一个设备。</translation>
+    </message>
+    <message>
+        <source>not a digit?</source>
+        <translation>不是数字？</translation>
+    </message>
+    <message>
+        <source>Cannot use {0}: it is not available or failed to start, so the model stays on {1}.</source>
+        <translation>无法使用 {0}：它不可用或启动失败，模型仍在 {1} 上运行。</translation>
     </message>
     <message>
         <source>test accuracy unknown</source>
@@ -1142,8 +1210,8 @@ original</source>
         <translation>PNG 图片 (*.png)</translation>
     </message>
     <message>
-        <source>digitdraw checkpoints (*.pt);;All files (*)</source>
-        <translation>digitdraw 检查点 (*.pt);;所有文件 (*)</translation>
+        <source>digitdraw models (*.pt *.torchscript);;All files (*)</source>
+        <translation>digitdraw 模型 (*.pt *.torchscript);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Load a model</source>
@@ -1160,9 +1228,11 @@ original</source>
         <source>Only {0} of your drawings could be read; at least {1} are needed.</source>
         <translation>你的手写数字中只有 {0} 个能读取；至少需要 {1} 个。</translation>
     </message>
-    <message>
-        <source>Learning from your {0} drawings, mixed with MNIST…</source>
-        <translation>正在学习你的 {0} 个手写数字（混合 MNIST 数据）…</translation>
+    <message numerus="yes">
+        <source>Learning from your %n drawing(s), mixed with MNIST…</source>
+        <translation>
+            <numerusform>正在从你的 %n 个手写样本中学习，并混入 MNIST…</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1215,6 +1285,10 @@ original</source>
     <message>
         <source>Why {0}? Orange pixels pushed towards {0}, blue ones away. Click a bar to ask about another digit.</source>
         <translation>为什么是 {0}？橙色像素把答案推向 {0}，蓝色像素则推离它。点击一根柱子，看看换成另一个数字会怎样。</translation>
+    </message>
+    <message>
+        <source>Draw a digit: its feature maps and why the network answered appear here.</source>
+        <translation>写一个数字：它的特征图以及网络为何这样回答会显示在这里。</translation>
     </message>
     <message>
         <source>Map {0} of {1} and the filter that made it ({2} weights; orange positive, blue negative)</source>
@@ -1364,17 +1438,23 @@ original</source>
         <source>Could not save the drawing: {0}</source>
         <translation>无法保存这个手写数字：{0}</translation>
     </message>
-    <message>
-        <source>Saved as a {0} ({1}). Your set holds {2} drawings.</source>
-        <translation>已保存为 {0}（{1}）。你的数据集中现有 {2} 个手写数字。</translation>
+    <message numerus="yes">
+        <source>Saved as a {0} ({1}). Your set holds %n drawing(s).</source>
+        <translation>
+            <numerusform>已保存为 {0}（{1}）。你的样本集共有 %n 个手写样本。</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Fine-tune the model on your {0} drawings, mixed with MNIST.</source>
-        <translation>用你的 {0} 个手写数字（混合 MNIST 数据）微调模型。</translation>
+    <message numerus="yes">
+        <source>Fine-tune the model on your %n drawing(s), mixed with MNIST.</source>
+        <translation>
+            <numerusform>用你的 %n 个手写样本（混入 MNIST）微调模型。</numerusform>
+        </translation>
     </message>
-    <message>
-        <source>Learning needs at least {0} drawings; your set holds {1}. Draw a digit and press its key or button to add one.</source>
-        <translation>学习至少需要 {0} 个手写数字；你的数据集中现有 {1} 个。写一个数字，再按它对应的按键或按钮即可添加。</translation>
+    <message numerus="yes">
+        <source>Learning needs at least {0} drawings; your set holds %n. Draw a digit and press its key or button to add one.</source>
+        <translation>
+            <numerusform>学习至少需要 {0} 个手写样本；你的样本集只有 %n 个。写一个数字，再按它的数字键或按钮即可添加。</numerusform>
+        </translation>
     </message>
     <message>
         <source>The shipped model could not be loaded: {0}</source>
@@ -1407,6 +1487,12 @@ original</source>
     <message>
         <source>The Draw tab now reads with the model tuned to your hand (saved, used at the next start).</source>
         <translation>手写识别页现在使用针对你的笔迹微调过的模型（已保存，下次启动时也会使用）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Your set now holds %n drawing(s).</source>
+        <translation>
+            <numerusform>你的样本集现在有 %n 个手写样本。</numerusform>
+        </translation>
     </message>
     <message>
         <source>That was a:</source>
@@ -1460,8 +1546,56 @@ original</source>
         <translation>只看 {0}</translation>
     </message>
     <message>
-        <source>Remove selected</source>
-        <translation>删除所选</translation>
+        <source>Relabel as…</source>
+        <translation>改标为…</translation>
+    </message>
+    <message>
+        <source>Relabel as {0}</source>
+        <translation>改标为 {0}</translation>
+    </message>
+    <message>
+        <source>Move the selected drawings to another digit: for a drawing saved under the wrong one.</source>
+        <translation>把选中的手写样本移到另一个数字下：用于保存时标错了数字的样本。</translation>
+    </message>
+    <message>
+        <source>Remove selected…</source>
+        <translation>删除所选…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n drawing(s)</source>
+        <translation>
+            <numerusform>%n 个手写样本</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select the drawings to remove first.</source>
+        <translation>请先选择要删除的手写样本。</translation>
+    </message>
+    <message>
+        <source>Remove drawings</source>
+        <translation>删除手写样本</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n selected drawing(s) from your personal set?</source>
+        <translation>
+            <numerusform>从你的样本集中删除选中的 %n 个手写样本？</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n drawing(s) moved to {0}.</source>
+        <translation>
+            <numerusform>已把 %n 个手写样本移到 {0}。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select the drawings to relabel first.</source>
+        <translation>请先选择要改标的手写样本。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n drawing(s) of your personal set?</source>
+        <translation>
+            <numerusform>删除你的样本集中全部 %n 个手写样本？</numerusform>
+        </translation>
     </message>
     <message>
         <source>Clear all…</source>
@@ -1472,16 +1606,19 @@ original</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <source>{0} drawings</source>
-        <translation>{0} 个手写数字</translation>
-    </message>
-    <message>
         <source>Clear your handwriting</source>
         <translation>清空你的笔迹</translation>
     </message>
+</context>
+<context>
+    <name>QFileDialog</name>
     <message>
-        <source>Delete all {0} drawings of your personal set?</source>
-        <translation>删除你个人数据集中的全部 {0} 个手写数字吗？</translation>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>
@@ -1584,6 +1721,10 @@ Right click a point: remove it</source>
     <message>
         <source>Small network</source>
         <translation>小型神经网络</translation>
+    </message>
+    <message>
+        <source>A learning rate of {0:g} is outside {1:g} to {2:g}, so {3:g} is used.</source>
+        <translation>学习率 {0:g} 超出了 {1:g} 到 {2:g} 的范围，因此改用 {3:g}。</translation>
     </message>
     <message>
         <source>Model and training</source>
@@ -1696,16 +1837,20 @@ Right click a point: remove it</source>
         <translation>最小二乘解：w = {0}，b = {1}</translation>
     </message>
     <message>
-        <source>Loss surface: straight line only</source>
-        <translation>损失曲面：仅适用于直线</translation>
+        <source>Loss surface</source>
+        <translation>损失曲面</translation>
     </message>
     <message>
-        <source>Loss surface: add 2 points, distinct x</source>
-        <translation>损失曲面：请添加 2 个 x 不同的点</translation>
+        <source>A map of the loss needs a model with two parameters: the straight line&apos;s slope w and intercept b. This model has {0}, too many to draw; choose Straight line to see it.</source>
+        <translation>损失曲面图需要只有两个参数的模型：直线的斜率 w 和截距 b。这个模型有 {0} 个参数，太多而无法画出；选择“直线”即可看到它。</translation>
     </message>
     <message>
-        <source>log₁₀ MSE over (w, b): descent path, ★ optimum</source>
-        <translation>log₁₀ MSE 曲面：下降路径，★ 为最优点</translation>
+        <source>Add at least two points with different x: the loss over (w, b) is drawn here.</source>
+        <translation>请至少添加两个 x 不同的点：这里会画出 (w, b) 上的损失。</translation>
+    </message>
+    <message>
+        <source>log₁₀ MSE, ★ optimum</source>
+        <translation>log₁₀ MSE，★ 为最优点</translation>
     </message>
 </context>
 <context>
