@@ -21,7 +21,7 @@ from digitdraw.ui.draw.personal_panel import PersonalSetDialog
 from digitdraw.ui.draw.tab import DrawTab
 from digitdraw.ui.language import install_translators, remove_translators
 from digitdraw.ui.main_window import MainWindow
-from digitdraw.ui.train.worker import Progress
+from digitdraw.ui.training_job import Progress
 
 from digit_strokes import clear_drawing
 from test_draw_tab import draw
@@ -81,6 +81,8 @@ def test_the_splitter_gives_the_inside_view_250_pixels_at_1024x740(speak, shown_
     window = shown_tab(MainWindow(), *SCREEN)
     tab = window.draw_tab
     assert tab.inside_area.isVisible()
+    qtbot.waitUntil(lambda: tab._split_fitted)
+    _spin(qtbot)  # the splitter is fitted to the tab once it is laid out
     tab.splitter.moveSplitter(tab.splitter.height() - 320, 1)  # a drag up
     _spin(qtbot)
     assert tab.inside_area.height() >= 250

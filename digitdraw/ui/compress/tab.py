@@ -466,12 +466,12 @@ class CompressTab(QWidget):
         controls.addStretch(1)
         controls.addWidget(self.measure_button)
         controls.addWidget(self.fine_tune_button)
+        self.code_button = code_button(self, self.code_script, self.tr("The PyTorch code that prunes the model "
+                                                                        "the way this tab does, at this setting."))
+        controls.addWidget(self.code_button, 0, Qt.AlignmentFlag.AlignRight)
         upper = QHBoxLayout()
         upper.addLayout(controls, 2)
         upper.addWidget(self.plot, 3)
-        self.code_button = code_button(self, self.code_script, self.tr("The PyTorch code that prunes the model "
-                                                                        "the way this tab does, at this setting."))
-        left.addWidget(self.code_button, 0, Qt.AlignmentFlag.AlignRight)
 
         self.table = QTableWidget(0, 8, objectName="variantsTable")
         self.table.setHorizontalHeaderLabels([
