@@ -1611,17 +1611,6 @@ original</source>
     </message>
 </context>
 <context>
-    <name>QFileDialog</name>
-    <message>
-        <source>&amp;Look in:</source>
-        <translation>查找范围(&amp;L)：</translation>
-    </message>
-    <message>
-        <source>Files of &amp;type:</source>
-        <translation>文件类型(&amp;T)：</translation>
-    </message>
-</context>
-<context>
     <name>PlotTools</name>
     <message>
         <source>Save picture</source>
@@ -1654,6 +1643,17 @@ original</source>
     <message>
         <source>Save data…</source>
         <translation>保存数据…</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
     </message>
 </context>
 <context>
