@@ -58,7 +58,7 @@ def loss_plot(shown):
 def test_the_loss_readout_reads_the_batch_under_the_mouse(qtbot, loss_plot):
     plot = loss_plot
     text = hover(qtbot, plot, 150.2, 1.0)
-    batch, loss, smoothed, epoch = numbers(text)
+    batch, epoch, loss, smoothed = numbers(text)
     i = int(np.flatnonzero(plot.steps.values == 150)[0])
     assert batch == 150
     assert loss == pytest.approx(plot.losses.values[i], abs=5e-4)
@@ -74,7 +74,7 @@ def test_the_loss_readout_follows_new_data_while_the_mouse_rests(qtbot, loss_plo
     assert numbers(plot.readout.text)[0] == 300
     plot.add_points(np.arange(301, 311), np.full(10, 0.25))
     qtbot.waitUntil(lambda: numbers(plot.readout.text)[0] == 301)  # 301 is now nearer than 300
-    assert numbers(plot.readout.text)[1] == pytest.approx(0.25)
+    assert numbers(plot.readout.text)[2] == pytest.approx(0.25)
 
 
 def test_the_accuracy_readout_reads_the_test_under_the_mouse(qtbot, shown):

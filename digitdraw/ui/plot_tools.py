@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QPointF, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QPoint, QPointF, Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QWidget
 
 HOVER_RATE = 30  # readout updates per second at most
@@ -52,6 +52,16 @@ def readout_label(parent: QWidget, accessible_name: str) -> QLabel:
     label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
     label.hide()
     return label
+
+
+def label_position(widget: QWidget, mouse: QPoint, size) -> QPoint:
+    """Where a readout label goes: above and right of the mouse, flipped to stay inside ``widget``."""
+    x, y = mouse.x() + 14, mouse.y() - size.height() - 10
+    if x + size.width() > widget.width():
+        x = mouse.x() - size.width() - 14
+    if y < 0:
+        y = mouse.y() + 18
+    return QPoint(max(0, min(x, widget.width() - size.width())), max(0, min(y, widget.height() - size.height())))
 
 
 class HoverReadout(QObject):
@@ -118,8 +128,7 @@ class HoverReadout(QObject):
         if text != self.label.text():
             self.label.setText(text)
             self.label.adjustSize()
-        corner = self.plot.mapFromScene(view.sceneBoundingRect().topLeft())
-        self.label.move(corner.x() + 4, corner.y() + 4)
+        self.label.move(label_position(self.plot, self.plot.mapFromScene(self._last), self.label.size()))
         self.label.show()
         self.label.raise_()
 

@@ -151,7 +151,7 @@ class LossPlot(pg.PlotWidget):
         index = nearest_index(self.steps.values, x)
         if index is None:
             return None, ""
-        text = self.tr("batch {0} · loss {1} · smoothed {2} · epoch {3}").format(
+        text = self.tr("batch {0} · epoch {3}\nloss {1} · smoothed {2}").format(
             whole(self.steps.values[index]), number(self.losses.values[index]), number(self.smoothed.values[index]),
             number(self.epochs.values[index], 2))
         return (float(self.steps.values[index]), float(self.losses.values[index])), text
