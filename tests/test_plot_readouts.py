@@ -201,3 +201,39 @@ def test_a_gallery_digit_opens_in_the_draw_tab_and_gets_the_answer_the_gallery_s
         assert draw.inside.result.target == true
     finally:
         window.close()
+
+
+def test_the_regression_plots_read_points_line_loss_and_surface(qtbot, shown, tmp_path):
+    from digitdraw.core.regression import random_points
+    from digitdraw.ui.regression.tab import RegressionTab
+
+    tab = shown(RegressionTab(), 1000, 700)
+    x, y = random_points("line", n=12, seed=4)
+    tab.set_points(x, y)
+    for _ in range(5):
+        tab.step_once()
+    # A point: the nearest one's (x, y).
+    read_x, read_y = numbers(hover(qtbot, tab.plot, x[3] + 0.02, y[3] - 0.02))
+    assert (read_x, read_y) == (pytest.approx(x[3], rel=1e-4), pytest.approx(y[3], rel=1e-4))
+    # Away from the points: the line at the mouse's x, ŷ as the model predicts it.
+    far_y = 9.5 if tab.fit.predict(np.array([5.0]))[0] < 5 else 0.5
+    tab.plot.readout.hide()
+    text = hover(qtbot, tab.plot, 5.0, far_y)
+    assert "ŷ" in text
+    line_x, predicted = numbers(text)[0], numbers(text)[-1]
+    assert predicted == pytest.approx(tab.fit.predict(np.array([line_x]))[0], rel=1e-3)
+    # The loss curve: the step under the mouse and its MSE (the axis is log scale).
+    step, mse = numbers(hover(qtbot, tab.loss_plot, 3.1, np.log10(tab.fit.losses[2])))
+    assert (step, mse) == (3, pytest.approx(tab.fit.losses[2], rel=1e-4))
+    # The loss surface: the MSE of the line (w, b) under the mouse.
+    surface = tab._surface
+    w, b = float(np.mean(surface.w)), float(np.mean(surface.b))
+    read_w, read_b, read_mse = numbers(hover(qtbot, tab.surface_plot, w, b))
+    assert read_mse == pytest.approx(np.mean((read_w * tab.fit.x + read_b - tab.fit.y) ** 2), rel=2e-3)
+    assert (read_w, read_b) == (pytest.approx(w, abs=0.05 * np.ptp(surface.w)), pytest.approx(b, abs=0.05 * np.ptp(surface.b)))
+    # Saved data reads back.
+    tab.loss_plot.save_data(str(tmp_path / "loss.csv"))
+    with open(tmp_path / "loss.csv", newline="") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == ["step", "mse"] and len(rows) == 6
+    np.testing.assert_allclose([float(r[1]) for r in rows[1:]], tab.fit.losses, rtol=1e-9)

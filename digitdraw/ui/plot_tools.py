@@ -25,6 +25,11 @@ def number(value: float, decimals: int = 3) -> str:
     return QLocale().toString(float(value), "f", decimals)
 
 
+def significant(value: float, digits: int = 5) -> str:
+    """``value`` to ``digits`` significant digits in the user's number format."""
+    return QLocale().toString(float(value), "g", digits)
+
+
 def whole(value: float) -> str:
     """A count in the user's number format."""
     return QLocale().toString(int(round(float(value))))

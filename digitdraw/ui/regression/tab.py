@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from ...core.regression import RegressionFit, RegressionInputError, closed_form_line, line_loss_surface, random_points
 from ..code_panel import code_button
 from ..language import error_text
+from ..plot_tools import HoverReadout, add_plot_save_menu, nearest_index, significant, whole
 from ..plots import light_plot, show_empty_note
 
 STEPS_PER_TICK = 5
@@ -162,6 +163,18 @@ class RegressionTab(QWidget):
         self.surface_note = pg.TextItem(color=TITLE_COLOUR, anchor=(0.5, 0.5))  # why the panel is empty, when it is
         self.surface_plot.addItem(self.surface_note, ignoreBounds=True)
         self.surface_note.setVisible(False)
+
+        self._surface = None  # the loss surface shown, for the readout and the saved data
+        self.loss_plot.setObjectName("regressionLossPlot")
+        self.surface_plot.setObjectName("lossSurfacePlot")
+        self.plot.readout = HoverReadout(self.plot, self._read_points, self.tr("Point or line under the mouse"))
+        self.loss_plot.readout = HoverReadout(self.loss_plot, self._read_loss, self.tr("Loss at the step under the mouse"))
+        self.surface_plot.readout = HoverReadout(self.surface_plot, self._read_surface,
+                                                 self.tr("Loss surface under the mouse"), vertical_line=False)
+        add_plot_save_menu(self.plot, lambda: ("x", "y", "y_hat"), self._point_rows, "regression-points")
+        add_plot_save_menu(self.loss_plot, lambda: ("step", "mse"),
+                           lambda: enumerate(self.fit.losses, start=1), "regression-loss")
+        add_plot_save_menu(self.surface_plot, lambda: ("w", "b", "mse"), self._surface_rows, "loss-surface")
 
         self.view_box.pointAdded.connect(self.add_point)
         self.view_box.pointRemoved.connect(self.remove_point)
@@ -416,6 +429,65 @@ class RegressionTab(QWidget):
         losses = np.maximum(self.fit.losses, 1e-12)
         self.loss_curve.setData(np.arange(1, len(losses) + 1), losses)
         self._draw_surface()
+        for plot in (self.plot, self.loss_plot, self.surface_plot):
+            plot.readout.refresh()
+
+    # --- what the plots read under the mouse, and save ---------------------------------------
+
+    def _predict(self, x: float) -> float | None:
+        try:
+            return float(self.fit.predict(np.array([x]))[0])
+        except RegressionInputError:
+            return None
+
+    def _read_points(self, x: float, y: float):
+        """The point under the mouse (x, y), else the model's line at the mouse's x (x, ŷ)."""
+        xs, ys = self.view_box.scatter.getData()
+        if xs is not None and len(xs):
+            width, height = self.view_box.viewPixelSize()
+            pixels = np.hypot((xs - x) / width, (ys - y) / height)
+            nearest = int(np.argmin(pixels))
+            if pixels[nearest] <= 2 * PICK_RADIUS_PX:
+                text = self.tr("point x = {0}, y = {1}").format(significant(xs[nearest]), significant(ys[nearest]))
+                return (float(xs[nearest]), float(ys[nearest])), text
+        predicted = self._predict(x)
+        if predicted is None:
+            return None, ""
+        return (x, predicted), self.tr("line x = {0}, ŷ = {1}").format(significant(x), significant(predicted))
+
+    def _read_loss(self, x: float, y: float):
+        """The step nearest the mouse and its loss (the plot's y axis is log₁₀ MSE)."""
+        losses = self.fit.losses
+        index = nearest_index(np.arange(1, len(losses) + 1, dtype=float), x)
+        if index is None:
+            return None, ""
+        loss = losses[index]
+        text = self.tr("step {0} · MSE {1}").format(whole(index + 1), significant(loss))
+        return (index + 1.0, float(np.log10(max(loss, 1e-12)))), text
+
+    def _read_surface(self, w: float, b: float):
+        """The loss of the line y = wx + b under the mouse, inside the surface shown."""
+        surface = self._surface
+        if surface is None or not self.surface_image.isVisible():
+            return None, ""
+        if not (surface.w[0] <= w <= surface.w[-1] and surface.b[0] <= b <= surface.b[-1]):
+            return None, ""
+        mse = float(np.mean((w * self.fit.x + b - self.fit.y) ** 2))
+        return (w, b), self.tr("w = {0}, b = {1} · MSE {2}").format(significant(w), significant(b), significant(mse))
+
+    def _point_rows(self):
+        xs, ys = (np.asarray(v, float) for v in (self.fit.x, self.fit.y))
+        for x, y in zip(xs, ys):
+            predicted = self._predict(x)
+            yield x, y, "" if predicted is None else predicted
+
+    def _surface_rows(self):
+        surface = self._surface
+        if surface is None or not self.surface_image.isVisible():
+            return
+        for i, w in enumerate(surface.w):
+            for j, b in enumerate(surface.b):
+                yield float(w), float(b), float(surface.loss[i, j])
 
     def _draw_curves(self) -> None:
         x0, x1 = self.view_box.viewRange()[0]
@@ -470,7 +542,7 @@ class RegressionTab(QWidget):
         self.surface_plot.setTitle(self.tr("log₁₀ MSE, ★ optimum"), color=TITLE_COLOUR,
                                    size="9pt")
         path = np.array(self.fit.path or [self.fit.line_parameters()])
-        surface = line_loss_surface(self.fit.x, self.fit.y, path)
+        surface = self._surface = line_loss_surface(self.fit.x, self.fit.y, path)
         log_loss = np.log10(surface.loss + 1e-12)
         self.surface_image.setImage(log_loss, autoLevels=False)
         self.surface_image.setRect(surface.w[0], surface.b[0], np.ptp(surface.w), np.ptp(surface.b))
