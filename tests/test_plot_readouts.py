@@ -237,3 +237,56 @@ def test_the_regression_plots_read_points_line_loss_and_surface(qtbot, shown, tm
         rows = list(csv.reader(file))
     assert rows[0] == ["step", "mse"] and len(rows) == 6
     np.testing.assert_allclose([float(r[1]) for r in rows[1:]], tab.fit.losses, rtol=1e-9)
+
+
+def test_the_pruning_curve_reads_sparsity_and_accuracy(qtbot, shown):
+    from digitdraw.ui.compress.tab import CompressTab
+
+    tab = shown(CompressTab(), 1200, 700)
+    tab.curve.update({0.0: 0.991, 0.5: 0.9874, 0.9: 0.61})
+    tab._show_curve(None, None)
+    tab.plot.setYRange(50, 100)
+    sparsity, accuracy = numbers(hover(qtbot, tab.plot, 52, 80))
+    assert (sparsity, accuracy) == (50, pytest.approx(98.74))
+
+
+def _hover_widget(qtbot, widget, point) -> str:
+    QTest.mouseMove(widget, point)
+    qtbot.waitUntil(lambda: widget.readout_text() != "", timeout=5000)
+    return widget.readout_text()
+
+
+def test_the_probability_bars_read_digit_and_percent(qtbot, shown, tmp_path):
+    from digitdraw.ui.draw.probability_chart import ProbabilityChart
+
+    chart = shown(ProbabilityChart(), 500, 250)
+    probabilities = [0.01, 0.02, 0.03, 0.6, 0.04, 0.05, 0.1, 0.07, 0.05, 0.03]
+    chart.set_probabilities(probabilities, 3)
+    for digit in (3, 6):
+        text = _hover_widget(qtbot, chart, chart.bar_rect(digit).center().toPoint() - QPoint(0, 1))
+        assert numbers(text) == [digit, pytest.approx(100 * probabilities[digit], abs=0.05)]
+    chart.set_probabilities([0.1] * 10, 0)  # live: the readout follows new probabilities
+    assert numbers(chart.readout_text()) == [6, pytest.approx(10.0)]
+    assert chart.readout.accessibleName()
+    chart.save_data(str(tmp_path / "p.csv"))
+    with open(tmp_path / "p.csv", newline="") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == ["digit", "probability_percent"] and [float(r[1]) for r in rows[1:]] == [10.0] * 10
+
+
+def test_the_feature_maps_read_layer_channel_and_range(qtbot, shown):
+    import torch
+
+    from digitdraw.ui.draw.inside_view import _MapGrid
+
+    grid = shown(_MapGrid(), 600, 120)
+    maps = torch.rand(8, 12, 12)
+    maps[5] *= 7
+    grid.set_maps(maps, "conv2")
+    columns, tile, scale, _ = grid._layout
+    row, column = divmod(5, columns)
+    text = _hover_widget(qtbot, grid, QPoint(int((column + 0.5) * tile * scale), int((row + 0.5) * tile * scale)))
+    assert "conv2" in text
+    channel, low, high = numbers(text.split("conv2")[1])
+    assert channel == 6
+    assert (low, high) == (pytest.approx(float(maps[5].min()), abs=6e-4), pytest.approx(float(maps[5].max()), abs=6e-4))

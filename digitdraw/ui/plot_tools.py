@@ -2,7 +2,8 @@
 
 A readout follows the mouse through a rate-limited :class:`pyqtgraph.SignalProxy`; each move only
 moves a marker and a line and sets a label's text (no curve is redrawn). Numbers are written in the
-user's number format (:func:`number`).
+user's number format (:func:`number`). pyqtgraph is imported only where a pyqtgraph plot is met, so
+the painted charts of the first window can use the rest without its import time.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, QPoint, QPointF, Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QWidget
 
@@ -73,8 +73,10 @@ class HoverReadout(QObject):
     """Reads a plot under the mouse: ``find(x, y)`` in data coordinates returns the point to mark
     (or None) and the text to show; the marker and a vertical line go to that point."""
 
-    def __init__(self, plot: pg.PlotWidget, find: Callable[[float, float], tuple[tuple[float, float] | None, str]],
+    def __init__(self, plot, find: Callable[[float, float], tuple[tuple[float, float] | None, str]],
                  accessible_name: str, vertical_line: bool = True):
+        import pyqtgraph as pg
+
         super().__init__(plot)
         self.plot = plot
         self._find = find
@@ -152,7 +154,7 @@ def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence])
     return path
 
 
-def save_plot_picture(plot: pg.PlotWidget, path: str | Path) -> Path:
+def save_plot_picture(plot, path: str | Path) -> Path:
     """The plot as a PNG file, through pyqtgraph's image exporter."""
     from pyqtgraph.exporters import ImageExporter
 
@@ -206,7 +208,7 @@ def add_save_menu(widget: QWidget, save_picture: Callable[[str], object], save_d
     widget.save_data = save_data
 
 
-def add_plot_save_menu(plot: pg.PlotWidget, header: Callable[[], Sequence[str]], rows: Callable[[], Iterable[Sequence]],
+def add_plot_save_menu(plot, header: Callable[[], Sequence[str]], rows: Callable[[], Iterable[Sequence]],
                        name: str) -> None:
     """The save menu for a pyqtgraph plot: its picture through ImageExporter, its points as CSV."""
     add_save_menu(plot, lambda path: save_plot_picture(plot, path), lambda path: write_csv(path, header(), rows()), name)

@@ -37,6 +37,7 @@ from ...core.inference import Classifier
 from ...core.training import TrainConfig
 from ..code_panel import code_button
 from ..labels import MessageLine, show_message
+from ..plot_tools import HoverReadout, add_plot_save_menu, nearest_index, number
 from ..plots import light_plot
 from ..training_job import TrainingJob
 from ..workers import Worker, create_worker
@@ -225,6 +226,21 @@ class CompressTab(QWidget):
                 measured.amount, measured.accuracy, measured.digits)
         )
 
+    def _known_curve(self) -> dict[float, float]:
+        return {**self.rough_curve, **self.curve}  # a measurement on all test digits replaces a rough one
+
+    def _read_curve(self, x: float, y: float):
+        """The measured sparsity nearest the mouse and the accuracy there (as the curve shows it)."""
+        known = self._known_curve()
+        amounts = np.array(sorted(known))
+        index = nearest_index(100 * amounts, x)
+        if index is None:
+            return None, ""
+        amount = amounts[index]
+        accuracy = 100 * known[amount]
+        text = self.tr("{0} % removed · accuracy {1} %").format(number(100 * amount, 0), number(accuracy, 2))
+        return (100 * float(amount), accuracy), text
+
     def _show_curve(self, amount: float | None, accuracy: float | None) -> None:
         known = {**self.rough_curve, **self.curve}  # a measurement on all test digits replaces a rough one
         xs = sorted(known)
@@ -233,6 +249,7 @@ class CompressTab(QWidget):
             self.current_point.setData([], [])
         else:
             self.current_point.setData([amount * 100], [accuracy * 100])
+        self.plot.readout.refresh()
 
     # --- variants ------------------------------------------------------------------------------
 
@@ -449,6 +466,11 @@ class CompressTab(QWidget):
         self.curve_line = self.plot.plot([], [], pen=pg.mkPen("#1f5fbf", width=2), symbol="o", symbolSize=5,
                                          symbolBrush="#1f5fbf")
         self.current_point = self.plot.plot([], [], pen=None, symbol="o", symbolSize=13, symbolBrush="#c25e00")
+        self.plot.setObjectName("pruningPlot")
+        self.plot.readout = HoverReadout(self.plot, self._read_curve, self.tr("Pruning curve under the mouse"))
+        add_plot_save_menu(self.plot, lambda: ("sparsity_percent", "accuracy_percent"),
+                           lambda: ((100 * amount, 100 * share) for amount, share in sorted(self._known_curve().items())),
+                           "pruning-curve")
         self.measure_button = QPushButton(self.tr("Measure variants (pruned at this setting, int8)"))
         self.measure_button.clicked.connect(self.measure_variants)
         self.fine_tune_button = QPushButton(self.tr("Fine-tune the pruned model (one short epoch)"))

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QCoreApplication, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...core.anatomy import Block, feature_maps, layers
@@ -23,6 +23,7 @@ from ...core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attri
 from ...core.inference import Classifier
 from ..language import error_text
 from ..pictures import map_colours, mosaic_image, qimage
+from ..plot_tools import add_save_menu, label_position, number, readout_label, save_widget_picture, write_csv
 from ..workers import Worker, create_worker
 
 GRID_HEIGHT = 120  # each block's mosaic of maps is scaled to this height
@@ -86,8 +87,17 @@ class _MapGrid(QLabel):
         self.setMouseTracking(True)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._layout = (1, 1, 1.0, 0)  # columns, tile (pixels with gap), scale, count
+        self._name = ""
+        self._lows: list[float] = []
+        self._highs: list[float] = []
+        self._hovered: int | None = None
+        self.readout = readout_label(self, self.tr("Feature map under the mouse"))
+        add_save_menu(self, lambda path: save_widget_picture(self, path), self._save_csv, "feature-maps")
 
-    def set_maps(self, maps: torch.Tensor) -> None:
+    def set_maps(self, maps: torch.Tensor, name: str = "") -> None:
+        self._name = name
+        flat = maps.detach().flatten(1)
+        self._lows, self._highs = flat.amin(dim=1).tolist(), flat.amax(dim=1).tolist()
         image, columns, tile = mosaic_image(maps)
         scale = GRID_HEIGHT / image.shape[0]
         self._layout = (columns, tile, scale, len(maps))
@@ -105,8 +115,55 @@ class _MapGrid(QLabel):
         index = self._index_at(event)
         if index is not None:
             self.map_pointed.emit(index)
+        if index != self._hovered:
+            self._hovered = index
+            self.update()
+        self._show_readout(event.position().toPoint())
 
     mousePressEvent = mouseMoveEvent
+
+    def leaveEvent(self, event) -> None:
+        self._hovered = None
+        self.readout.hide()
+        self.update()
+        super().leaveEvent(event)
+
+    def readout_text(self) -> str:
+        return self.readout.text() if self.readout.isVisible() else ""
+
+    def _show_readout(self, mouse) -> None:
+        """The hovered map's layer, channel and range of values."""
+        index = self._hovered
+        if index is None or index >= len(self._lows):
+            self.readout.hide()
+            return
+        text = self.tr("{0}, channel {1}: min {2}, max {3}").format(
+            self._name, index + 1, number(self._lows[index]), number(self._highs[index]))
+        host = self.window()  # a grid is only a strip: the label may reach over its neighbours
+        if self.readout.parentWidget() is not host:
+            self.readout.setParent(host)
+        if text != self.readout.text():
+            self.readout.setText(text)
+            self.readout.adjustSize()
+        self.readout.move(label_position(host, self.mapTo(host, mouse), self.readout.size()))
+        self.readout.show()
+        self.readout.raise_()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._hovered is None:
+            return
+        columns, tile, scale, _ = self._layout
+        row, column = divmod(self._hovered, columns)
+        painter = QPainter(self)
+        painter.setPen(QPen(QColor("#111"), 2))
+        painter.drawRect(QRectF(column * tile * scale, row * tile * scale, tile * scale, tile * scale))
+        painter.end()
+
+    def _save_csv(self, path: str):
+        rows = [(self._name, channel + 1, low, high)
+                for channel, (low, high) in enumerate(zip(self._lows, self._highs))]
+        return write_csv(path, ("layer", "channel", "min", "max"), rows)
 
 
 class InsideView(QWidget):
@@ -234,7 +291,7 @@ class InsideView(QWidget):
             grid.setVisible(block is not None)
             self._grid_captions[index].setVisible(block is not None)
             if block is not None:
-                grid.set_maps(block.maps)
+                grid.set_maps(block.maps, block.name)
                 channels, height, width = block.maps.shape
                 self._grid_captions[index].setText(
                     self.tr("Block {0} ({1}): {2} maps of {3}×{4}").format(index + 1, block.name, channels, height, width)

@@ -13,6 +13,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ..plot_tools import add_save_menu, label_position, number, readout_label, save_widget_picture, write_csv
+
 DIGITS = 10
 BAR_COLOUR, TOP_BAR_COLOUR = QColor("#9db4d6"), QColor("#1f5fbf")
 TARGET_OUTLINE = QColor("#d66000")  # the bar of the digit the inside view explains, when not the answer
@@ -38,12 +40,18 @@ class ProbabilityChart(QWidget):
         self.setFont(font)
         self.setMinimumHeight(MINIMUM_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(True)
+        self._hovered: int | None = None  # the digit under the mouse, outlined and read out
+        self._mouse = QPointF()
+        self.readout = readout_label(self, self.tr("Probability under the mouse"))
+        add_save_menu(self, lambda path: save_widget_picture(self, path), self._save_csv, "probabilities")
 
     def set_probabilities(self, probabilities: Sequence[float] | None, answer: int | None = None) -> None:
         """Show ``probabilities`` (all bars empty for None), ``answer``'s bar in the darker blue."""
         self._probabilities = [0.0] * DIGITS if probabilities is None else [float(p) for p in probabilities]
         self._answer = answer
         self.update()
+        self._show_readout()
 
     def set_target(self, digit: int | None) -> None:
         """Outline ``digit``'s bar (None: no outline)."""
@@ -82,6 +90,39 @@ class ProbabilityChart(QWidget):
         bottom = metrics.height() + TICK + 4
         return QRectF(left, top, max(1.0, self.width() - left - 8), max(1.0, self.height() - top - bottom))
 
+    def readout_text(self) -> str:
+        return self.readout.text() if self.readout.isVisible() else ""
+
+    def mouseMoveEvent(self, event) -> None:
+        self._mouse = event.position()
+        digit = self.digit_at(self._mouse)
+        if digit != self._hovered:
+            self._hovered = digit
+            self.update()
+        self._show_readout()
+
+    def leaveEvent(self, event) -> None:
+        self._hovered = None
+        self.readout.hide()
+        self.update()
+        super().leaveEvent(event)
+
+    def _show_readout(self) -> None:
+        """The hovered digit and its probability, in the user's number format."""
+        if self._hovered is None:
+            self.readout.hide()
+            return
+        text = self.tr("digit {0}: {1} %").format(self._hovered, number(100 * self._probabilities[self._hovered], 1))
+        if text != self.readout.text():
+            self.readout.setText(text)
+            self.readout.adjustSize()
+        self.readout.move(label_position(self, self._mouse.toPoint(), self.readout.size()))
+        self.readout.show()
+
+    def _save_csv(self, path: str):
+        return write_csv(path, ("digit", "probability_percent"),
+                         [(digit, 100 * p) for digit, p in enumerate(self._probabilities)])
+
     def mousePressEvent(self, event) -> None:
         digit = self.digit_at(event.position())
         if digit is not None and event.button() == Qt.MouseButton.LeftButton:
@@ -99,6 +140,10 @@ class ProbabilityChart(QWidget):
             if digit == self._target:
                 painter.setPen(QPen(TARGET_OUTLINE, 3))
                 painter.drawRect(bar)
+            if digit == self._hovered:  # the hovered column, faintly
+                column = QRectF(bar.left(), plot.top(), bar.width(), plot.height())
+                painter.setPen(QPen(AXIS_COLOUR, 1, Qt.PenStyle.DotLine))
+                painter.drawRect(column)
         painter.setPen(QPen(AXIS_COLOUR, 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
