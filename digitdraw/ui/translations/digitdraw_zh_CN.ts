@@ -881,6 +881,10 @@ and that average is the model you get.</source>
         <translation>已导出 {0}（{1:.0f} KB）：在检查的全部 {2:,} 个测试数字上与 PyTorch 给出相同的数字。</translation>
     </message>
     <message>
+        <source>{0} % removed · accuracy {1} %</source>
+        <translation>去除 {0} % · 准确率 {1} %</translation>
+    </message>
+    <message>
         <source>Its probabilities differ from PyTorch&apos;s by at most {0}.</source>
         <translation>它的概率与 PyTorch 的相差最多 {0}。</translation>
     </message>
@@ -919,6 +923,10 @@ and that average is the model you get.</source>
     <message>
         <source>MNIST test accuracy (%)</source>
         <translation>MNIST 测试准确率 (%)</translation>
+    </message>
+    <message>
+        <source>Pruning curve under the mouse</source>
+        <translation>鼠标处的剪枝曲线</translation>
     </message>
     <message>
         <source>Measure variants (pruned at this setting, int8)</source>
@@ -1334,8 +1342,10 @@ original</source>
         <translation>鼠标处的训练损失</translation>
     </message>
     <message>
-        <source>batch {0} · loss {1} · smoothed {2} · epoch {3}</source>
-        <translation>批次 {0} · 损失 {1} · 平滑 {2} · 第 {3} 轮</translation>
+        <source>batch {0} · epoch {3}
+loss {1} · smoothed {2}</source>
+        <translation>批次 {0} · 第 {3} 轮
+损失 {1} · 平滑 {2}</translation>
     </message>
 </context>
 <context>
@@ -1646,6 +1656,17 @@ original</source>
     </message>
 </context>
 <context>
+    <name>ProbabilityChart</name>
+    <message>
+        <source>Probability under the mouse</source>
+        <translation>鼠标处的概率</translation>
+    </message>
+    <message>
+        <source>digit {0}: {1} %</source>
+        <translation>数字 {0}：{1} %</translation>
+    </message>
+</context>
+<context>
     <name>QFileDialog</name>
     <message>
         <source>&amp;Look in:</source>
@@ -1685,6 +1706,18 @@ original</source>
     <message>
         <source>intercept b</source>
         <translation>截距 b</translation>
+    </message>
+    <message>
+        <source>Point or line under the mouse</source>
+        <translation>鼠标处的点或直线</translation>
+    </message>
+    <message>
+        <source>Loss at the step under the mouse</source>
+        <translation>鼠标处那一步的损失</translation>
+    </message>
+    <message>
+        <source>Loss surface under the mouse</source>
+        <translation>鼠标处的损失曲面</translation>
     </message>
     <message>
         <source>Left click: add a point
@@ -1799,6 +1832,22 @@ Right click a point: remove it</source>
         <translation>
             <numerusform>经过 %n 步后收敛。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>point x = {0}, y = {1}</source>
+        <translation>点 x = {0}，y = {1}</translation>
+    </message>
+    <message>
+        <source>line x = {0}, ŷ = {1}</source>
+        <translation>直线 x = {0}，ŷ = {1}</translation>
+    </message>
+    <message>
+        <source>step {0} · MSE {1}</source>
+        <translation>第 {0} 步 · MSE {1}</translation>
+    </message>
+    <message>
+        <source>w = {0}, b = {1} · MSE {2}</source>
+        <translation>w = {0}，b = {1} · MSE {2}</translation>
     </message>
     <message>
         <source>slope w: straight line only</source>
@@ -2115,6 +2164,17 @@ Right click a point: remove it</source>
     <message>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
+    </message>
+</context>
+<context>
+    <name>_MapGrid</name>
+    <message>
+        <source>Feature map under the mouse</source>
+        <translation>鼠标处的特征图</translation>
+    </message>
+    <message>
+        <source>{0}, channel {1}: min {2}, max {3}</source>
+        <translation>{0}，通道 {1}：最小 {2}，最大 {3}</translation>
     </message>
 </context>
 </TS>
