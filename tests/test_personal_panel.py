@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from digitdraw.core.checkpoints import load_checkpoint, save_checkpoint
-from digitdraw.core.inference import default_model_path
+from digitdraw.core.inference import Classifier, default_model_path
 from digitdraw.core.personal import FineTuneSettings, PersonalSet, personal_model_path
 from digitdraw.ui.draw.tab import DrawTab
 from digitdraw.ui.main_window import MainWindow
@@ -138,6 +138,8 @@ def test_from_the_first_correction_the_drawings_vote_on_what_the_tab_reads(tab, 
     assert len(tab.classifier.prototypes) == 1 and tab.classifier.prototypes.labels.tolist() == [7]
     draw(canvas, seven.strokes)  # drawn again the same way: the vote reads it as the 7 it was corrected to
     qtbot.waitUntil(lambda: tab._prediction is not None and tab._prediction.probabilities[7] > misread, timeout=5000)
+    tab.set_classifier(Classifier.load())  # any model the tab reads with hears the vote
+    assert len(tab.classifier.prototypes) == 1
     # the browser's clearing of the set takes the vote away
     monkeypatch.setattr(PersonalSetDialog, "exec", lambda dialog: dialog.personal_set.clear())
     panel.browse()

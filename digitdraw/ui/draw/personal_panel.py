@@ -134,15 +134,16 @@ class PersonalPanel(QWidget):
                            error=True)
             else:
                 self._show(self.tr("Using the model tuned to your handwriting."))
-                self._announced = self.with_vote(classifier)
+                self._announced = classifier
                 return self._announced
-        self._announced = self.with_vote(Classifier.load())  # a word about the personal model, if any, speaks of this one
+        self._announced = Classifier.load()  # a word about the personal model, if any, speaks of this one
         return self._announced
 
     # --- the vote of your drawings -----------------------------------------------------------
 
     def with_vote(self, classifier: Classifier, reload: bool = False) -> Classifier:
-        """``classifier`` with the personal set's drawings voting (none when the set is empty)."""
+        """``classifier`` with the personal set's drawings voting (none when the set is empty); the Draw tab
+        gives every model it reads with to this."""
         if self._samples is None or reload:
             self._samples = self.personal_set.load()
         images = self._samples.images
@@ -257,7 +258,7 @@ class PersonalPanel(QWidget):
         else:
             self._show(self.tr("Back to the shipped model. Your drawings are kept: learn again any time."))
         self.result_label.setText("")
-        self._announced = self.with_vote(classifier)
+        self._announced = classifier
         self.model_changed.emit(self._announced)
         self.refresh_counts()
 
@@ -286,8 +287,7 @@ class PersonalPanel(QWidget):
         else:
             self._show(self.tr("The Draw tab now reads with the model tuned to your hand (saved, used at the next start)."))
             source = str(path)
-        self._announced = self.with_vote(
-            Classifier(result.checkpoint, self.job.settings.device if self.job else "cpu", source=source))
+        self._announced = Classifier(result.checkpoint, self.job.settings.device if self.job else "cpu", source=source)
         self.model_changed.emit(self._announced)
 
     def _on_worker_finished(self) -> None:

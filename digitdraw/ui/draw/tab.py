@@ -80,11 +80,12 @@ class DrawTab(QWidget):
     # --- the contract with the main window ---------------------------------------------------
 
     def set_classifier(self, classifier: Classifier) -> None:
-        """Use ``classifier`` from now on, on the device chosen in this tab."""
+        """Use ``classifier`` from now on, on the device chosen in this tab, with your drawings' vote."""
         try:
             classifier.to(self._device)
         except ValueError:
             self._device = classifier.device
+        self.personal.with_vote(classifier)
         self.classifier = classifier
         self.model_label.setText(self._model_description(classifier))
         self.personal.model_in_use(classifier)  # its word about another model is no longer true
