@@ -64,8 +64,15 @@ def _environment():
         keep_trailing_newline=True,
         autoescape=False,
     )
-    environment.filters["py"] = repr  # a Python literal: a path or an expression as a string
+    environment.filters["py"] = _python_string  # a path or an expression as a Python string literal
     return environment
+
+
+def _python_string(text: str) -> str:
+    """``text`` as a double-quoted Python string literal (JSON's escapes are Python's too)."""
+    import json
+
+    return json.dumps(str(text), ensure_ascii=False)
 
 
 def _render(template: str, language: str, **values) -> str:

@@ -36,4 +36,4 @@ def as_plain(tensor):
 
 
 grads = {"w": as_plain(w.grad), "b": as_plain(b.grad)}
-print(json.dumps({"expr": '((w*x + b - y)**2).mean()', "value": as_plain(result), "grads": grads}))
+print(json.dumps({"expr": "((w*x + b - y)**2).mean()", "value": as_plain(result), "grads": grads}))

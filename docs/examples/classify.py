@@ -172,7 +172,7 @@ def load_model(path, device):
 def main():
     parser = argparse.ArgumentParser(description="Classify pictures of digits")
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="picture files (PNG, JPEG, ...)")
-    parser.add_argument("--model", default='resources/digitnet-default.pt', help="checkpoint file")
+    parser.add_argument("--model", default="resources/digitnet-default.pt", help="checkpoint file")
     parser.add_argument("--device", default="cpu", help="cpu, cuda, mps")
     args = parser.parse_args()
 

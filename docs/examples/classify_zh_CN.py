@@ -172,7 +172,7 @@ def load_model(path, device):
 def main():
     parser = argparse.ArgumentParser(description="识别数字图片")
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="图片文件（PNG、JPEG……）")
-    parser.add_argument("--model", default='resources/digitnet-default.pt', help="检查点文件")
+    parser.add_argument("--model", default="resources/digitnet-default.pt", help="检查点文件")
     parser.add_argument("--device", default="cpu", help="cpu, cuda, mps")
     args = parser.parse_args()
 

@@ -89,10 +89,10 @@ def latency_ms(model, images, mean, std, repeats=300):
 
 def main():
     parser = argparse.ArgumentParser(description="Compress a digit network")
-    parser.add_argument("--model", default='resources/digitnet-default.pt', help="checkpoint file")
+    parser.add_argument("--model", default="resources/digitnet-default.pt", help="checkpoint file")
     parser.add_argument("--amount", type=float, default=0.5, help="share of the weights to prune")
-    parser.add_argument("--data-dir", default='data', help="folder for MNIST")
-    parser.add_argument("--out", default='digitnet-default-prune.pt', help="where to save the compressed weights")
+    parser.add_argument("--data-dir", default="data", help="folder for MNIST")
+    parser.add_argument("--out", default="digitnet-default-prune.pt", help="where to save the compressed weights")
     args = parser.parse_args()
 
     base, mean, std = load_model(args.model)

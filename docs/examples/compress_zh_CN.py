@@ -89,10 +89,10 @@ def latency_ms(model, images, mean, std, repeats=300):
 
 def main():
     parser = argparse.ArgumentParser(description="压缩一个数字识别网络")
-    parser.add_argument("--model", default='resources/digitnet-default.pt', help="检查点文件")
+    parser.add_argument("--model", default="resources/digitnet-default.pt", help="检查点文件")
     parser.add_argument("--amount", type=float, default=0.5, help="要剪掉的权重比例")
-    parser.add_argument("--data-dir", default='data', help="MNIST 所在的文件夹")
-    parser.add_argument("--out", default='digitnet-default-prune.pt', help="压缩后的权重保存到哪里")
+    parser.add_argument("--data-dir", default="data", help="MNIST 所在的文件夹")
+    parser.add_argument("--out", default="digitnet-default-prune.pt", help="压缩后的权重保存到哪里")
     args = parser.parse_args()
 
     base, mean, std = load_model(args.model)

@@ -139,9 +139,9 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--train-images", type=int, default=None, help="train on the first N training images")
     parser.add_argument("--device", default="cpu", help="cpu, cuda, mps")
-    parser.add_argument("--data-dir", default='data', help="folder for MNIST (torchvision downloads it there)")
+    parser.add_argument("--data-dir", default="data", help="folder for MNIST (torchvision downloads it there)")
     parser.add_argument("--log-interval", type=int, default=10, help="print the loss every this many steps")
-    parser.add_argument("--out", default='digitdraw-model.pt', help="where to save the weights")
+    parser.add_argument("--out", default="digitdraw-model.pt", help="where to save the weights")
     args = parser.parse_args()
     started = time.perf_counter()
     device = torch.device(args.device)
@@ -175,7 +175,7 @@ def main():
         compute_seconds += time.perf_counter() - tick
         accuracy = test(model, device, test_images, test_labels)
 
-    torch.save(model.state_dict(), args.out)  # digitdraw opens this file too (File > Open model)
+    torch.save(model.state_dict(), args.out)  # digitdraw opens this file too (File > Load model…)
     print(json.dumps({
         "test_accuracy": round(accuracy, 4),
         "seconds": round(time.perf_counter() - started, 2),

@@ -139,9 +139,9 @@ def main():
     parser.add_argument("--seed", type=int, default=0, help="随机种子")
     parser.add_argument("--train-images", type=int, default=None, help="只用前 N 张训练图像")
     parser.add_argument("--device", default="cpu", help="cpu, cuda, mps")
-    parser.add_argument("--data-dir", default='data', help="MNIST 所在的文件夹（torchvision 会下载到这里）")
+    parser.add_argument("--data-dir", default="data", help="MNIST 所在的文件夹（torchvision 会下载到这里）")
     parser.add_argument("--log-interval", type=int, default=10, help="每隔多少步打印一次损失")
-    parser.add_argument("--out", default='digitdraw-model.pt', help="权重保存到哪里")
+    parser.add_argument("--out", default="digitdraw-model.pt", help="权重保存到哪里")
     args = parser.parse_args()
     started = time.perf_counter()
     device = torch.device(args.device)
@@ -175,7 +175,7 @@ def main():
         compute_seconds += time.perf_counter() - tick
         accuracy = test(model, device, test_images, test_labels)
 
-    torch.save(model.state_dict(), args.out)  # digitdraw 也能打开这个文件（文件 > 打开模型）
+    torch.save(model.state_dict(), args.out)  # digitdraw 也能打开这个文件（文件 > 加载模型…）
     print(json.dumps({
         "test_accuracy": round(accuracy, 4),
         "seconds": round(time.perf_counter() - started, 2),
