@@ -50,3 +50,49 @@ def test_the_window_thread_keeps_one_torch_thread_and_workers_take_every_core_at
     )
     output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert output.split() == ["1", "2", "True"]
+
+
+def test_background_imports_wait_while_the_pen_is_down_and_go_on_once_it_rests(monkeypatch):
+    """Each module waits until the pen has rested a moment: an import beside a stroke stutters it."""
+    from digitdraw.core import threads
+
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    monkeypatch.setattr(threads, "PEN_STILL_S", 0.05)
+    gate = threads.PenGate()
+    gate.pen_down()
+    importer = threads.import_in_background(("colorsys",), gate=gate)
+    try:
+        importer.join(timeout=1.0)
+        assert importer.is_alive() and "colorsys" not in sys.modules, "imported under the pen"
+        assert threads.waits_for_background_import("colorsys")
+    finally:
+        gate.pen_up()
+    importer.join()
+    assert "colorsys" in sys.modules and not threads.waits_for_background_import("colorsys")
+    assert not any(isinstance(finder, threads._ImportWhilePenRests) for finder in sys.meta_path)
+    gc.unfreeze()
+
+
+def test_the_window_freezes_what_start_up_made_before_anyone_draws(qtbot, monkeypatch):
+    """run_app leaves start-up's objects out of later garbage collections as soon as the window shows:
+    a full collection over torch's objects would otherwise freeze the pen for 100-250 ms."""
+    from digitdraw.ui import app as app_module
+
+    seen = {}
+    monkeypatch.setattr(app_module, "import_in_background", lambda names, gate=None: _Joined())
+    gc.unfreeze()
+
+    def shown(window):
+        seen["frozen"] = gc.get_freeze_count()
+        window.close()
+
+    try:
+        assert app_module.run_app(on_shown=shown) == 0
+        assert seen["frozen"] > 0
+    finally:
+        gc.unfreeze()
+
+
+class _Joined:
+    def join(self) -> None:
+        pass

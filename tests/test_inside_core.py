@@ -123,3 +123,22 @@ def test_the_feature_maps_colour_table_is_inferno_dark_to_bright():
     pg = pytest.importorskip("pyqtgraph")
     reference = pg.colormap.get("inferno").getLookupTable(nPts=256, alpha=False)
     assert np.abs(table.astype(int) - reference).max() <= 6
+
+
+def test_occlusion_while_captum_loads_is_captums_occlusion(shipped, digits, monkeypatch):
+    """While the window's background imports still bring Captum, the default method is computed
+    without it, and gives what Captum gives."""
+    from digitdraw.core import attribution
+
+    images, labels = digits
+    mean, std = shipped.checkpoint.mean, shipped.checkpoint.std
+    with_captum = attribute(shipped.model, images, labels, "occlusion", mean, std)
+    monkeypatch.setattr(attribution, "library_pending", lambda: True)
+    monkeypatch.setattr(attribution, "Occlusion", None, raising=False)
+    calls = []
+    original = attribution._occlusion_while_captum_loads
+    monkeypatch.setattr(attribution, "_occlusion_while_captum_loads",
+                        lambda *args: calls.append(1) or original(*args))
+    unaided = attribute(shipped.model, images, labels, "occlusion", mean, std)
+    assert calls, "Captum was used while it was still loading"
+    assert torch.allclose(unaided, with_captum, atol=1e-5), (unaided - with_captum).abs().max()

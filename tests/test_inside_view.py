@@ -93,3 +93,20 @@ def test_hidden_view_is_remembered_and_computes_nothing(shown_tab, qtbot):
     assert not again.inside.isVisible() and not again.inside_toggle.isChecked()
     _draw(again, qtbot, 4)
     assert again.inside.result is None and again.canvas._overlay is None
+
+
+def test_a_method_that_needs_captum_waits_while_it_loads_in_the_background_then_explains(shown_tab, qtbot, monkeypatch):
+    """Captum still to come from the window's background imports: the view says the explanation is
+    coming (importing Captum beside them would freeze the pen) and asks again until it is in."""
+    from digitdraw.core import attribution
+
+    loading = {"still": True}
+    monkeypatch.setattr(attribution, "library_pending", lambda: loading["still"])
+    tab = _fast(shown_tab(DrawTab(), 1000, 800))
+    _draw(tab, qtbot, 3)
+    inside = tab.inside
+    qtbot.waitUntil(lambda: inside.result is not None and inside.result.library_pending, timeout=TIMEOUT)
+    assert inside.why_label.text() == "The explanation comes in a moment: its library is still loading."
+    loading["still"] = False
+    result = _settled(tab, qtbot, 3)
+    assert result.attribution is not None and result.attribution.shape == (28, 28)

@@ -3,7 +3,8 @@
 Attributions come from Captum (PyTorch's attribution library) and are computed on the 28x28 ink
 image (0..1) the network receives, before normalisation, so they line up pixel for pixel with it.
 Positive values push towards the target digit's (log-)probability, negative ones away from it.
-Captum is imported on first use, so the app starts as fast without it.
+Captum is imported on first use, so the app starts as fast without it (the window imports it in the
+background between strokes; :func:`library_pending` says whether it is still to come).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from .checkpoints import _first_line
 from .inference import SINGLE_THREAD_BATCH, _torch_threads
 from .messages import UserMessage, translatable
 from .models import FX_TRACING
+from .threads import waits_for_background_import
 
+ATTRIBUTION_LIBRARY = "captum.attr"
 OCCLUSION_WINDOW = 4  # pixels on a side of the blank patch slid over the image
 INTEGRATED_STEPS = 64  # steps from the blank page to the image: with 32 the sum missed the change by 10 % on the shipped model
 OCCLUSION_STRIDE = 2  # pixels it moves each step: 4x fewer runs than 1, and as faithful (benchmarks/faithfulness.py)
@@ -56,6 +59,18 @@ METHODS: dict[str, Method] = {
     )
 }
 DEFAULT_METHOD = "occlusion"  # the most faithful by deletion (benchmarks/faithfulness.py), and it needs no gradients
+
+
+def library_pending() -> bool:
+    """Whether Captum is still to come from the window's background imports: an attribution now
+    would import it in a second thread beside them, freezing the window twice as long."""
+    return waits_for_background_import(ATTRIBUTION_LIBRARY)
+
+
+def waits_for_captum(method: str) -> bool:
+    """Whether ``method`` should wait for Captum to load: every method but occlusion (the default,
+    which has a path of its own until then) while Captum is still to come."""
+    return method != "occlusion" and library_pending()
 
 
 def attribute(
@@ -98,6 +113,9 @@ def attribute(
 
 
 def _run(method: str, model: nn.Module, ink: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    if method == "occlusion" and library_pending():
+        with FX_TRACING:
+            return _occlusion_while_captum_loads(model, ink, targets)
     try:
         from captum.attr import InputXGradient, IntegratedGradients, Occlusion, Saliency
     except ImportError:
@@ -115,6 +133,27 @@ def _run(method: str, model: nn.Module, ink: torch.Tensor, targets: torch.Tensor
         return Occlusion(model).attribute(
             ink, sliding_window_shapes=window, strides=strides, baselines=0.0, target=targets, perturbations_per_eval=256
         )
+
+
+@torch.no_grad()
+def _occlusion_while_captum_loads(model: nn.Module, ink: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """The default method exactly as Captum's ``Occlusion`` computes it here, for the few seconds
+    after the window shows while Captum is still loading: importing it beside the window's own
+    imports would hold the GIL long enough to freeze the pen. Each patch blanked in turn; a pixel
+    gets the mean drop of the target's score over the patches that cover it."""
+    count, _, height, width = ink.shape
+    starts = [(top, left) for top in range(0, height - OCCLUSION_WINDOW + 1, OCCLUSION_STRIDE)
+              for left in range(0, width - OCCLUSION_WINDOW + 1, OCCLUSION_STRIDE)]
+    masks = torch.zeros(len(starts), 1, height, width, dtype=ink.dtype, device=ink.device)
+    for index, (top, left) in enumerate(starts):
+        masks[index, :, top:top + OCCLUSION_WINDOW, left:left + OCCLUSION_WINDOW] = 1
+    covered = masks.sum(0)
+    result = torch.empty_like(ink)
+    for index in range(count):
+        scores = model(torch.cat([ink[index:index + 1], ink[index] * (1 - masks)]))[:, targets[index]]
+        drops = scores[0] - scores[1:]
+        result[index] = (drops[:, None, None, None] * masks).sum(0) / covered
+    return result
 
 
 class _InkModel(nn.Module):

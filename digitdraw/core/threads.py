@@ -8,7 +8,9 @@ importing) do the heavy work. The policy, set once per process or once per threa
   (:func:`leave_the_cores_to_workers`, :func:`set_up_worker_thread`);
 - a worker runs at a lower scheduling priority than the window's thread (:data:`WORKER_NICENESS`);
 - during training every thread allocates from glibc's main heap (:func:`prepare_for_background_training`);
-- slow imports happen in a thread with garbage collection held off (:func:`import_in_background`).
+- slow imports happen in a thread with garbage collection held off, and only while the pen rests
+  (:func:`import_in_background`, :data:`pen`); what start-up made is frozen out of collections
+  (:func:`freeze_what_is_made`).
 
 ``digitdraw.ui.workers`` applies the per-thread part to every worker it starts.
 """
@@ -20,6 +22,7 @@ import importlib
 import os
 import sys
 import threading
+import time
 
 from .memory import reuse_freed_memory
 
@@ -87,17 +90,93 @@ def prepare_for_background_training() -> None:
     reuse_freed_memory(one_arena=True)
 
 
-def import_in_background(names: tuple[str, ...]) -> threading.Thread:
+class PenGate:
+    """Whether the pen is on the canvas, for background work that should wait while someone draws.
+
+    The window's thread says :meth:`pen_down` and :meth:`pen_up`; a background thread calls
+    :meth:`wait_until_still`.
+    """
+
+    def __init__(self) -> None:
+        self._up = threading.Event()
+        self._up.set()
+        self._up_since = 0.0  # time.monotonic() of the last pen_up
+
+    def pen_down(self) -> None:
+        self._up.clear()
+
+    def pen_up(self) -> None:
+        if not self._up.is_set():
+            self._up_since = time.monotonic()
+            self._up.set()
+
+    def is_down(self) -> bool:
+        return not self._up.is_set()
+
+    def wait_until_still(self, still_s: float, limit_s: float) -> None:
+        """Wait (without the GIL) until the pen has been up for ``still_s``, at most ``limit_s`` in all."""
+        deadline = time.monotonic() + limit_s
+        while (left := deadline - time.monotonic()) > 0:
+            if not self._up.wait(left):
+                return
+            resting = time.monotonic() - self._up_since
+            if resting >= still_s:
+                return
+            time.sleep(min(still_s - resting, max(0.0, deadline - time.monotonic())))
+
+
+pen = PenGate()  # the Draw tab's canvas reports to it; background imports wait on it
+PEN_STILL_S = 0.1  # background imports go on once the pen has rested this long (its attribution goes first)
+PEN_WAIT_LIMIT_S = 5.0  # a pen never resting (or a release never seen) holds no module back longer
+_importing: set[str] = set()  # modules named to a background import that has not reached them yet
+
+
+class _ImportWhilePenRests:
+    """A meta path finder that finds nothing: in the importing thread it waits, before each module
+    is loaded, until the pen rests, so that an import's steps never run beside a stroke."""
+
+    def __init__(self, thread_id: int, gate: PenGate):
+        self._thread_id, self._gate = thread_id, gate
+
+    def find_spec(self, name, path=None, target=None):
+        if threading.get_ident() == self._thread_id:
+            self._gate.wait_until_still(PEN_STILL_S, PEN_WAIT_LIMIT_S)
+        return None
+
+
+def waits_for_background_import(name: str) -> bool:
+    """Whether ``name`` is still to come from a background import (importing it now would compete with it)."""
+    return name in _importing
+
+
+def freeze_what_is_made() -> None:
+    """Leave every object made so far out of later garbage collections.
+
+    Start-up's objects (torch's, Qt's, the window's) live as long as the app. Left in the collector's
+    oldest generation, a full collection walks all of them, 100-250 ms with the GIL held, in
+    whichever thread allocated last: the window's while someone draws.
+    """
+    gc.freeze()
+
+
+def import_in_background(names: tuple[str, ...], gate: PenGate | None = None) -> threading.Thread:
     """Import ``names`` in a daemon thread, the GIL handed back to the window often meanwhile.
 
+    With ``gate``, each module waits until the pen has rested a moment before it loads: an import
+    holds the GIL for stretches a thread switch cannot split (loading a shared library,
+    unmarshalling code, initialising an extension), which the window feels as a stutter under the pen.
     Garbage collection waits until they are in: a full collection amid the objects of torch and its
     compiler stack holds the GIL for a hundred milliseconds or more, a visible freeze. Then the
     objects made so far, which live as long as the app, are frozen out of every later collection.
     A module that fails to import is skipped: whoever needs it later imports it again and reports
-    the error.
+    the error. :func:`waits_for_background_import` tells which are still to come.
     """
+    _importing.update(names)
 
     def work() -> None:
+        finder = _ImportWhilePenRests(threading.get_ident(), gate) if gate is not None else None
+        if finder is not None:
+            sys.meta_path.insert(0, finder)
         gc.disable()
         try:
             for name in names:
@@ -105,7 +184,11 @@ def import_in_background(names: tuple[str, ...]) -> threading.Thread:
                     importlib.import_module(name)
                 except Exception:  # noqa: BLE001  reported by whoever imports it for real
                     pass
+                finally:
+                    _importing.discard(name)
         finally:
+            if finder is not None:
+                sys.meta_path.remove(finder)
             gc.freeze()
             gc.enable()
 

@@ -9,21 +9,24 @@ from typing import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from ..core.threads import import_in_background, leave_the_cores_to_workers
+from ..core.attribution import ATTRIBUTION_LIBRARY
+from ..core.threads import freeze_what_is_made, import_in_background, leave_the_cores_to_workers, pen
 from ..core.xcb_libraries import startup_problem
 
 ORGANIZATION = "digitdraw"
 APPLICATION = "digitdraw"
 # Modules that something imports later, each a fraction of a second of Python that would freeze
 # whichever thread got there first: the modules of the tabs built when first shown (with pyqtgraph)
-# and Captum with matplotlib (the inside view's first attribution). The app imports them in the
-# background once the window has answered its first strokes. Not torch._dynamo: loading it (triton's
-# library among others) stuttered the window by 25-50 ms however it was imported, and only a few
-# actions need it (torch.optim's Adadelta of PyTorch's example recipe, int8 quantization, ONNX
-# export), each in a worker thread; training's and the Regression tab's optimizers are digitdraw's own.
+# and Captum with matplotlib (the inside view's attributions but its default, occlusion, which has a
+# path of its own until Captum is in: core/attribution.py). The app imports them in the background
+# once the window has painted, one module at a time and only while the pen rests (core/threads.py).
+# Not torch._dynamo: loading it (triton's library among others) stuttered the window by 25-50 ms
+# however it was imported, and only a few actions need it (torch.optim's Adadelta of PyTorch's
+# example recipe, int8 quantization, ONNX export), each in a worker thread; training's and the
+# Regression tab's optimizers are digitdraw's own.
 SLOW_IMPORTS = ("digitdraw.ui.train.tab", "digitdraw.ui.regression.tab", "digitdraw.ui.compress.tab",
-                "digitdraw.ui.autograd.tab", "captum.attr")
-BACKGROUND_IMPORTS_AFTER_MS = 1000  # the first strokes are answered with the processor to themselves
+                "digitdraw.ui.autograd.tab", ATTRIBUTION_LIBRARY)
+BACKGROUND_IMPORTS_AFTER_MS = 200  # the window's first frames are painted with the processor to themselves
 
 
 def configure_application(app: QApplication) -> None:
@@ -51,8 +54,11 @@ def run_app(data_dir: str | None = None, on_shown: Callable | None = None) -> in
     leave_the_cores_to_workers()
     window = MainWindow(data_dir=data_dir)
     window.show()
+    freeze_what_is_made()
+    canvas = window.draw_tab.canvas
+    canvas.strokes_changed.connect(lambda: pen.pen_down() if canvas.is_drawing() else pen.pen_up())
     imports: list[threading.Thread] = []
-    QTimer.singleShot(BACKGROUND_IMPORTS_AFTER_MS, lambda: imports.append(import_in_background(SLOW_IMPORTS)))
+    QTimer.singleShot(BACKGROUND_IMPORTS_AFTER_MS, lambda: imports.append(import_in_background(SLOW_IMPORTS, gate=pen)))
     if on_shown is not None:
         QTimer.singleShot(0, lambda: on_shown(window))
     code = app.exec()

@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...core.anatomy import Block, feature_maps, layers
-from ...core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attribute
+from ...core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attribute, waits_for_captum
 from ...core.inference import Classifier
 from ..language import error_text
 from ..pictures import map_colours, mosaic_image, qimage
@@ -29,6 +29,7 @@ from ..workers import Worker, create_worker
 GRID_HEIGHT = 120  # each block's mosaic of maps is scaled to this height
 DETAIL_SIZE = 120  # the enlarged map and its filter
 MOVING_INTERVAL_S = 0.15  # while the pen moves, feature maps follow at most this often
+LIBRARY_RETRY_MS = 200  # while Captum is still loading in the background, how often a resting pen asks again
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class InsideResult:
     method: str
     message: str = ""
     explained: bool = True
+    library_pending: bool = False  # the attribution waits for Captum, still loading in the background
 
 
 def inside(request: _Request) -> InsideResult:
@@ -64,6 +66,9 @@ def inside(request: _Request) -> InsideResult:
         return InsideResult(request.serial, [], None, request.target, request.method, error_text(exc))
     if not request.explain:
         return InsideResult(request.serial, blocks, None, request.target, request.method, explained=False)
+    if waits_for_captum(request.method):
+        return InsideResult(request.serial, blocks, None, request.target, request.method, explained=False,
+                            library_pending=True)
     try:
         heat = attribute(request.model, request.image[None], request.target, request.method, request.mean, request.std)
         return InsideResult(request.serial, blocks, heat[0].numpy(), request.target, request.method)
@@ -187,6 +192,8 @@ class InsideView(QWidget):
         self._sent_at = 0.0
         self._throttle = QTimer(self, singleShot=True)
         self._throttle.timeout.connect(self._send)
+        self._retry = QTimer(self, singleShot=True, interval=LIBRARY_RETRY_MS)
+        self._retry.timeout.connect(self._request)
         self._requests: queue.SimpleQueue = queue.SimpleQueue()
         self._worker: Worker | None = None  # started at the first request, serves every later one
         self._shut_down = False
@@ -298,6 +305,9 @@ class InsideView(QWidget):
                 )
         if self._pointed is not None:
             self._point(*self._pointed)
+        if result.library_pending:  # the attribution comes once Captum is in
+            self.why_label.setText(self.tr("The explanation comes in a moment: its library is still loading."))
+            self._retry.start()
         if not result.explained:  # the last attribution stays until the pen rests
             return
         self.why_label.setText(
