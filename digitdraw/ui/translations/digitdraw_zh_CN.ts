@@ -1291,6 +1291,10 @@ original</source>
         <translation>第 {0} 块（{1}）：{2} 张 {3}×{4} 的特征图</translation>
     </message>
     <message>
+        <source>The explanation comes in a moment: its library is still loading.</source>
+        <translation>解释稍后就到：所需的库仍在加载。</translation>
+    </message>
+    <message>
         <source>Why {0}? Orange pixels pushed towards {0}, blue ones away. Click a bar to ask about another digit.</source>
         <translation>为什么是 {0}？橙色像素把答案推向 {0}，蓝色像素则推离它。点击一根柱子，看看换成另一个数字会怎样。</translation>
     </message>
