@@ -23,6 +23,7 @@ from digitdraw.core import compression
 from digitdraw.core.data import load_mnist
 from digitdraw.core.export import export, onnx_runner
 from digitdraw.core.inference import Classifier
+from digitdraw.core.normalisation import ink_of, normalise
 from digitdraw.core.training import TrainConfig, train
 
 TOLERANCE_POINTS = 0.5
@@ -70,12 +71,12 @@ def main() -> None:
     variants = {"original": base, "int8 static": int8, "dynamic int8": dynamic}
     classifiers = {name: Classifier(c) for name, c in variants.items()}
     latencies = timed_side_by_side({name: c.predict for name, c in classifiers.items()}, images)
-    base_size, base_accuracy = compression.file_size(base), compression.accuracy(classifiers["original"].model, test)
+    base_size, base_accuracy = compression.file_size(base), compression.accuracy(classifiers["original"].model, test, base.mean, base.std)
     print(f"int8 static quantized in {int8_seconds:.1f} s (torch.ao FX, x86 engine, 500 calibration digits)")
     print(f"{'variant':<14}{'file':>10}{'size':>7}{'accuracy':>10}{'Δ points':>10}{'median':>10}{'p99':>10}{'speed':>8}")
     for name, classifier in classifiers.items():
         size = compression.file_size(variants[name])
-        accuracy = compression.accuracy(classifier.model, test)
+        accuracy = compression.accuracy(classifier.model, test, base.mean, base.std)
         median, p99 = latencies[name]
         print(f"{name:<14}{size / 1000:>8.1f}KB{size / base_size:>7.0%}{accuracy:>10.2%}{(accuracy - base_accuracy) * 100:>+10.2f}"
               f"{median:>8.3f}ms{p99:>8.3f}ms{latencies['original'][0] / median:>7.2f}×")
@@ -84,7 +85,7 @@ def main() -> None:
     print(f"\nunstructured pruning: highest sparsity within {TOLERANCE_POINTS} points of {base_accuracy:.2%}")
     floor = base_accuracy - TOLERANCE_POINTS / 100
     amounts = [a / 100 for a in range(5, 96, 5)]
-    plain = {a: compression.accuracy(compression.prune(base, a).build(), test) for a in amounts}
+    plain = {a: compression.accuracy(compression.prune(base, a).build(), test, base.mean, base.std) for a in amounts}
     best_plain = max((a for a in amounts if plain[a] >= floor), default=0.0)
     print("  without fine-tune: " + ", ".join(f"{a:.0%} {plain[a]:.2%}" for a in amounts if a >= best_plain - 0.1 and a <= best_plain + 0.15))
     print(f"  -> {best_plain:.0%} sparsity ({plain.get(best_plain, base_accuracy):.2%})")
@@ -94,7 +95,7 @@ def main() -> None:
         started = time.perf_counter()
         result = train(FINE_TUNE, train_data.subset(FINE_TUNE_DIGITS), test, model=pruned.build())
         tune_seconds.append(time.perf_counter() - started)
-        accuracy = compression.accuracy(result.model, test)
+        accuracy = compression.accuracy(result.model, test, base.mean, base.std)
         print(f"  fine-tuned at {amount:.0%}: {accuracy:.2%} ({tune_seconds[-1]:.0f} s)")
         if accuracy < floor:
             break
@@ -110,7 +111,7 @@ def main() -> None:
         run = onnx_runner(path)
         ink = test.images[:, None].float() / 255.0
         with torch.inference_mode():
-            expected = torch.cat([original.model((ink[i:i + 500] - base.mean) / base.std).exp() for i in range(0, len(ink), 500)])
+            expected = torch.cat([original.model(normalise(ink[i:i + 500], base.mean, base.std)).exp() for i in range(0, len(ink), 500)])
         got = torch.cat([run(ink[i:i + 500]) for i in range(0, len(ink), 500)])
         same = int((got.argmax(1) == expected.argmax(1)).sum())
         print(f"\nONNX ({report.size_bytes / 1000:.0f} KB, exported and checked in {export_seconds:.0f} s): ONNX Runtime "
@@ -136,13 +137,13 @@ def pt2e(base, train_data, test, images) -> None:
     from torchao.quantization.pt2e.quantizer import x86_inductor_quantizer as xiq
 
     warnings.simplefilter("ignore")
-    normalised = lambda x: (x - base.mean) / base.std  # noqa: E731
+    normalised = lambda x: normalise(x, base.mean, base.std)  # noqa: E731
     started = time.perf_counter()
     exported = torch.export.export(base.build(), (torch.rand(2, 1, 28, 28),),
                                    dynamic_shapes=({0: torch.export.Dim("n", max=4096)},)).module()
     quantizer = xiq.X86InductorQuantizer().set_global(xiq.get_default_x86_inductor_quantization_config())
     prepared = prepare_pt2e(exported, quantizer)
-    prepared(normalised(compression.calibration_digits(train_data)[:, None].float() / 255.0))
+    prepared(normalised(ink_of(compression.calibration_digits(train_data))))
     model = convert_pt2e(prepared)
     print(f"\nPT2E + X86InductorQuantizer: quantized in {time.perf_counter() - started:.1f} s")
     float_model = base.build()

@@ -125,7 +125,8 @@ def ours(config, data_dir: Path, limit: int | None, test_limit: int | None) -> d
 def step_breakdown(data_dir: Path, device: str, steps: int = 60) -> dict:
     """Where a step of the default recipe's time goes, phase by phase, and the cost of one test."""
     from digitdraw.core.augment import Augmentation
-    from digitdraw.core.training import MNIST_MEAN, MNIST_STD, _make_optimizer, evaluate
+    from digitdraw.core.normalisation import MNIST_MEAN, MNIST_STD, ink_of, normalise
+    from digitdraw.core.training import _make_optimizer, evaluate
 
     train_data, test_data = load_mnist(data_dir, download=False)
     config = replace(DEFAULT_RECIPE, device=device)
@@ -138,11 +139,11 @@ def step_breakdown(data_dir: Path, device: str, steps: int = 60) -> dict:
     for index in range(steps + 5):
         marks = [time.perf_counter()]
         batch = order[index * config.batch_size : (index + 1) * config.batch_size]
-        x, y = images[batch][:, None].float() / 255.0, labels[batch]
+        x, y = ink_of(images[batch]), labels[batch]
         marks.append(time.perf_counter())
         x = augmentation(x, generator)
         marks.append(time.perf_counter())
-        x = ((x - MNIST_MEAN) / MNIST_STD).contiguous(memory_format=torch.channels_last)
+        x = normalise(x, MNIST_MEAN, MNIST_STD).contiguous(memory_format=torch.channels_last)
         marks.append(time.perf_counter())
         loss = F.nll_loss(model(x), y)
         loss.item()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .inference import _torch_threads as torch_threads
+from .devices import torch_threads
 from .models import FX_TRACING
 
 INPUT_SHAPE = (1, 28, 28)

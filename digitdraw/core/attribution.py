@@ -15,10 +15,10 @@ import torch
 from torch import nn
 
 from .anatomy import model_device
-from .checkpoints import _first_line
-from .inference import SINGLE_THREAD_BATCH, _torch_threads
-from .messages import UserMessage, translatable
+from .devices import threads_for_batch, torch_threads
+from .messages import UserMessage, first_line, translatable
 from .models import FX_TRACING
+from .normalisation import normalise
 from .threads import waits_for_background_import
 
 ATTRIBUTION_LIBRARY = "captum.attr"
@@ -93,8 +93,7 @@ def attribute(
     ink_model = _InkModel(model, mean, std).eval()
     device = model_device(model)
     try:
-        threads = 1 if device.type == "cpu" and len(images) <= SINGLE_THREAD_BATCH else torch.get_num_threads()
-        with torch.inference_mode(False), torch.enable_grad(), _torch_threads(threads):
+        with torch.inference_mode(False), torch.enable_grad(), torch_threads(threads_for_batch(device, len(images))):
             ink = images.detach().to(device, torch.float32)[:, None].clone().requires_grad_(METHODS[method].needs_gradients)
             result = _run(method, ink_model, ink, targets.to(device))
     except (RuntimeError, NotImplementedError, AssertionError) as exc:
@@ -105,10 +104,10 @@ def attribute(
                     "{method} needs gradients and this model cannot give them (an int8 quantized model?): "
                     "{reason}. Try {gradient_free}, which needs only the network's answers."
                 ),
-                method=method, reason=_first_line(exc), gradient_free=gradient_free,
+                method=method, reason=first_line(exc), gradient_free=gradient_free,
             ) from None
         raise AttributionError(translatable("{method} failed on this model: {reason}"), method=method,
-                               reason=_first_line(exc)) from None
+                               reason=first_line(exc)) from None
     return result.detach()[:, 0].float().cpu()
 
 
@@ -164,7 +163,7 @@ class _InkModel(nn.Module):
         self.model, self.mean, self.std = model, mean, std
 
     def forward(self, ink: torch.Tensor) -> torch.Tensor:
-        return self.model((ink - self.mean) / self.std)
+        return self.model(normalise(ink, self.mean, self.std))
 
 
 def _targets(targets, count: int) -> torch.Tensor:

@@ -7,7 +7,7 @@ Saving writes a temporary file beside the target and renames it into place.
 A bare ``state_dict`` (what PyTorch's MNIST example saves as ``mnist_cnn.pt``) is recognised
 when its names and shapes match a registered network, and loaded with MNIST's normalisation.
 A compressed model (version 2) says how it was compressed; an int8 one is rebuilt from plain
-int8 tensors and scales by :mod:`digitdraw.core.compression`.
+int8 tensors and scales by :mod:`digitdraw.core.quantized`.
 """
 
 from __future__ import annotations
@@ -25,14 +25,15 @@ from typing import BinaryIO, Callable
 import torch
 from torch import nn
 
-from .messages import UserMessage, translatable
-from .models import architectures, build_model
+from .messages import UserMessage, first_line, translatable
+from .models import architectures, build_model, keep_pruned_weights_at_zero
+from .normalisation import MNIST_MEAN, MNIST_STD
 from .prototypes import Prototypes
+from .quantized import QUANTIZED_METHODS, build_quantized
 
 FORMAT = "digitdraw-checkpoint"
 FORMAT_VERSION = 1
 COMPRESSED_FORMAT_VERSION = 2  # adds "compression"; older readers refuse it rather than misread int8 weights
-MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 
 
 class CheckpointError(UserMessage):
@@ -68,18 +69,16 @@ class Checkpoint:
     @property
     def quantized(self) -> bool:
         """True for int8 models, which run on the CPU only."""
-        return self.compression.get("method") in ("int8", "dynamic-int8")
+        return self.compression.get("method") in QUANTIZED_METHODS
 
     def build(self) -> nn.Module:
         """Rebuild the model on the CPU in evaluation mode."""
         if self.quantized:
-            from .compression import build_quantized  # compression builds on this module
-
             try:
-                return build_quantized(self)
+                return build_quantized(self.arch, self.compression["method"], self.state_dict)
             except (RuntimeError, KeyError, ValueError) as exc:
                 raise CheckpointError(translatable("int8 weights do not fit architecture {arch!r}: {reason}"),
-                                      arch=self.arch, reason=_first_line(exc)) from None
+                                      arch=self.arch, reason=first_line(exc)) from None
         model = build_model(self.arch)
         try:
             model.load_state_dict(self.state_dict)
@@ -88,8 +87,6 @@ class Checkpoint:
             raise CheckpointError(translatable("weights do not fit architecture {arch!r}: {reason}"), arch=self.arch,
                                   reason=_listed(differing) or "?") from None
         if self.compression.get("method") == "prune":
-            from .compression import keep_pruned_weights_at_zero
-
             keep_pruned_weights_at_zero(model)  # further training (fine-tuning) keeps it pruned
         return model.eval()
 
@@ -279,8 +276,3 @@ def _differences(state: dict[str, torch.Tensor], expected: dict[str, torch.Tenso
 def _listed(differences: list[str], shown: int = 4) -> str:
     """The first few differences, joined; an ellipsis says there are more."""
     return "; ".join(differences[:shown]) + ("; …" if len(differences) > shown else "")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

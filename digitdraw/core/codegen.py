@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from typing import TYPE_CHECKING
 
-from .checkpoints import MNIST_MEAN, MNIST_STD
+from .normalisation import MNIST_MEAN, MNIST_STD
 from .messages import UserMessage, translatable
 
 if TYPE_CHECKING:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
 import torch
+
+SINGLE_THREAD_BATCH = 16  # CPU batches up to this size run on one thread: splitting them costs more than it saves
 
 
 def available_devices() -> list[str]:
@@ -43,3 +48,20 @@ def synchronize(device: str) -> None:
         torch.cuda.synchronize(torch.device(device))
     elif device == "mps":
         torch.mps.synchronize()
+
+
+def threads_for_batch(device: str | torch.device, batch_size: int) -> int:
+    """CPU threads worth using for one batch: one for a small CPU batch, else torch's current setting."""
+    small_cpu_batch = torch.device(device).type == "cpu" and batch_size <= SINGLE_THREAD_BATCH
+    return 1 if small_cpu_batch else torch.get_num_threads()
+
+
+@contextmanager
+def torch_threads(count: int) -> Iterator[None]:
+    """Run torch's CPU kernels on ``count`` threads; the setting is per calling thread, so workers keep theirs."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -17,6 +17,7 @@ from torch import nn
 
 from .checkpoints import Checkpoint
 from .messages import UserMessage, translatable
+from .normalisation import ink_of, normalise
 
 FORMATS = ("onnx", "torchscript")
 EXPORTABLE_LAYERS = (
@@ -38,7 +39,7 @@ class ProbabilitiesModel(nn.Module):
         self.mean, self.std = float(mean), float(std)
 
     def forward(self, ink: torch.Tensor) -> torch.Tensor:
-        return self.network((ink - self.mean) / self.std).exp()
+        return self.network(normalise(ink, self.mean, self.std)).exp()
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def export(checkpoint: Checkpoint, fmt: str, path: str | os.PathLike, check_imag
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    ink = check_images[:, None].float() / 255.0
+    ink = ink_of(check_images)
     try:
         if fmt == "onnx":
             _write_onnx(model, tmp)

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import os
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 import torch
 
 from .checkpoints import Checkpoint, load_checkpoint
-from .devices import available_devices, synchronize
+from .devices import available_devices, synchronize, threads_for_batch, torch_threads
 from .models import FX_TRACING
+from .normalisation import normalise
 from .prototypes import Prototypes, forward_with_features
 
 DEFAULT_MODEL_NAME = "digitnet-default.pt"
 UNSURE_BELOW = 0.6  # a top probability under this is shown as "not sure"
-SINGLE_THREAD_BATCH = 16  # CPU batches up to this size run on one thread: splitting them costs more than it saves
 
 
 def default_model_path() -> Path:
@@ -67,11 +65,11 @@ class Classifier:
 
     def normalise(self, images: torch.Tensor) -> torch.Tensor:
         """Ink images (N, 28, 28) in [0, 1] as this model's input (N, 1, 28, 28)."""
-        return (images.to(self.device, torch.float32)[:, None] - self.checkpoint.mean) / self.checkpoint.std
+        return normalise(images.to(self.device, torch.float32)[:, None], self.checkpoint.mean, self.checkpoint.std)
 
     def prototypes_of(self, images: torch.Tensor, labels: torch.Tensor) -> Prototypes | None:
         """The vote of labelled drawings (ink images (N, 28, 28) in [0, 1], oldest first) as this model sees them."""
-        with _torch_threads(1):
+        with torch_threads(1):
             return Prototypes.of(self.model, self.normalise(images), labels)
 
     @property
@@ -104,8 +102,7 @@ class Classifier:
         """Probabilities for a batch (N, 28, 28) of ink images in [0, 1]."""
         start = time.perf_counter()
         x = self.normalise(images)
-        small_cpu_batch = self.device == "cpu" and len(images) <= SINGLE_THREAD_BATCH
-        with _torch_threads(1 if small_cpu_batch else torch.get_num_threads()):
+        with torch_threads(threads_for_batch(self.device, len(images))):
             if self.prototypes is not None and len(self.prototypes):
                 output, features = forward_with_features(self.model, x)
                 if features is not None and features.shape[1] == self.prototypes.features.shape[1]:
@@ -118,13 +115,3 @@ class Classifier:
         seconds = (time.perf_counter() - start) / len(images)
         return [Prediction(row.tolist(), seconds) for row in probabilities]
 
-
-@contextmanager
-def _torch_threads(count: int) -> Iterator[None]:
-    """Run torch's CPU kernels on ``count`` threads; the setting is per calling thread, so workers keep theirs."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)

@@ -14,6 +14,12 @@ def translatable(template: str) -> str:
     return template
 
 
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's text (a library's message can run to a traceback), else its kind."""
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
 class UserMessage(Exception):
     """An error whose message is meant for the user: a :func:`translatable` template and its values."""
 

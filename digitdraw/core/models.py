@@ -31,6 +31,19 @@ def architectures() -> dict[str, str]:
     return {name: description for name, (_, description) in _REGISTRY.items()}
 
 
+def weighted_layers(model: nn.Module) -> list[nn.Module]:
+    """The layers with weights that pruning and quantization act on: convolutions and linear layers."""
+    return [m for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+
+
+def keep_pruned_weights_at_zero(model: nn.Module) -> None:
+    """Mask the gradients of zero weights, so training (Adam, AdamW, SGD with decay) leaves them at zero."""
+    for layer in weighted_layers(model):
+        weight = layer.weight
+        if bool((weight == 0).any()):
+            weight.register_hook(lambda grad, weight=weight: grad * (weight.detach() != 0))
+
+
 def build_model(name: str) -> nn.Module:
     """A freshly initialised model of the named architecture."""
     try:

@@ -29,8 +29,8 @@ from torch import nn
 
 from .checkpoints import Checkpoint, write_atomically
 from .data import MnistSplit
+from .devices import torch_threads
 from .imageio import ImageReadError, read_image
-from .inference import _torch_threads as torch_threads
 from .preprocess import image_to_image, strokes_to_image
 from .prototypes import DEFAULT_TEMPERATURE, DEFAULT_WEIGHT, Prototypes
 from .training import BatchReport, EvalReport, TrainConfig, TrainResult, evaluate, normalise, train

@@ -17,11 +17,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from .augment import Augmentation
-from .checkpoints import MNIST_MEAN, MNIST_STD, Checkpoint
+from .checkpoints import Checkpoint
 from .data import MnistSplit
 from .devices import synchronize
 from .memory import reuse_freed_memory
 from .models import FX_TRACING, build_model
+from .normalisation import MNIST_MEAN, MNIST_STD, ink_of, normalise
 from .optimizers import SGD, AdamW, OneCycle
 from .styles import restyle
 # What decides a run, declared beside the settings built from it; imported from here as well.
@@ -85,11 +86,6 @@ class StopRequested(Exception):
     """``should_stop`` said yes in the middle of a test pass."""
 
 
-def normalise(images: torch.Tensor) -> torch.Tensor:
-    """uint8 (N, 28, 28) -> float (N, 1, 28, 28) with MNIST's mean and std."""
-    return (images[:, None].float() / 255.0 - MNIST_MEAN) / MNIST_STD
-
-
 @torch.inference_mode()
 def evaluate(
     model: nn.Module,
@@ -97,8 +93,11 @@ def evaluate(
     device: str,
     batch_size: int = 500,
     should_stop: Callable[[], bool] | None = None,
+    mean: float = MNIST_MEAN,
+    std: float = MNIST_STD,
 ) -> tuple[float, float, torch.Tensor]:
-    """(mean NLL loss, accuracy, predicted labels) of ``model`` on ``split``.
+    """(mean NLL loss, accuracy, predicted labels) of ``model`` on ``split``, its input normalised with
+    ``mean`` and ``std``.
 
     ``should_stop`` is asked before every batch; a yes raises :class:`StopRequested`.
     """
@@ -109,7 +108,7 @@ def evaluate(
         if should_stop and should_stop():
             model.train(was_training)
             raise StopRequested
-        images = normalise(split.images[start : start + batch_size].to(device))
+        images = normalise(ink_of(split.images[start : start + batch_size].to(device)), mean, std)
         labels = split.labels[start : start + batch_size].to(device)
         with FX_TRACING:  # never while torch.fx traces a model in another thread
             output = model(images)
@@ -121,7 +120,8 @@ def evaluate(
 
 
 @torch.no_grad()
-def recompute_batch_norm_statistics(model: nn.Module, images: torch.Tensor, batch_size: int = 500) -> None:
+def recompute_batch_norm_statistics(model: nn.Module, images: torch.Tensor, batch_size: int = 500,
+                                    mean: float = MNIST_MEAN, std: float = MNIST_STD) -> None:
     """Batch norm's running statistics taken afresh from ``images`` (uint8, N x 28 x 28) with the
     weights as they are now; nothing else changes (dropout stays off, no random numbers are drawn).
 
@@ -141,7 +141,7 @@ def recompute_batch_norm_statistics(model: nn.Module, images: torch.Tensor, batc
         norm.train()
     for start in range(0, len(images), batch_size):
         with FX_TRACING:
-            model(normalise(images[start : start + batch_size]).contiguous(memory_format=torch.channels_last))
+            model(normalise(ink_of(images[start : start + batch_size]), mean, std).contiguous(memory_format=torch.channels_last))
     for norm, momentum in zip(norms, momenta):
         norm.momentum = momentum
     model.train(was_training)
@@ -234,10 +234,10 @@ def train(
                     break
                 tick = time.perf_counter()
                 batch = order[start : start + config.batch_size]
-                x = epoch_images[batch][:, None].float() / 255.0
+                x = ink_of(epoch_images[batch])
                 if augment:
                     x = augment(x, generator, None if fits is None else fits[batch])
-                x = ((x - MNIST_MEAN) / MNIST_STD).contiguous(memory_format=torch.channels_last)
+                x = normalise(x, MNIST_MEAN, MNIST_STD).contiguous(memory_format=torch.channels_last)
                 with FX_TRACING:
                     output = model(x)
                 loss = _loss(output, labels[batch], config.label_smoothing)

@@ -72,7 +72,8 @@ def measure_pruned(data_dir, checkpoint: Checkpoint, structure: str, amount: flo
     test = cached_mnist(data_dir)[1]
     subset = test.subset(digits) if 0 < digits < len(test) else test
     model = compression.prune(checkpoint, amount, structure).build()
-    return PrunedAccuracy(structure, amount, len(subset), subset is test, compression.accuracy(model, subset))
+    accuracy = compression.accuracy(model, subset, checkpoint.mean, checkpoint.std)
+    return PrunedAccuracy(structure, amount, len(subset), subset is test, accuracy)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBox
 from ...core.anatomy import Block, feature_maps, layers
 from ...core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attribute, waits_for_captum
 from ...core.inference import Classifier
+from ...core.normalisation import normalise
 from ..language import error_text
 from ..pictures import map_colours, mosaic_image, qimage
 from ..plot_tools import add_save_menu, label_position, number, readout_label, save_widget_picture, write_csv
@@ -61,7 +62,7 @@ class InsideResult:
 def inside(request: _Request) -> InsideResult:
     """The feature maps of ``request``'s drawing and, when asked, the attribution (a message if it failed)."""
     try:
-        blocks = feature_maps(request.model, (request.image[None] - request.mean) / request.std)
+        blocks = feature_maps(request.model, normalise(request.image[None], request.mean, request.std))
     except Exception as exc:  # a model that cannot be hooked: the view says so and stays up
         return InsideResult(request.serial, [], None, request.target, request.method, error_text(exc))
     if not request.explain:
