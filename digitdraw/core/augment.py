@@ -17,7 +17,7 @@ class Augmentation:
     With ``styles``, a share is also slanted harder, or squashed or stretched, the way a mouse or a
     pen draws, and a share loses pixels at random, as from a pen that skips or a faint scan (a
     network that never saw a hole in a stroke is thrown by any, and the pixels an attribution picks
-    then matter little more than any others: docs/model-card.md). The real-world styles
+    then matter little more than any others). The real-world styles
     of :mod:`digitdraw.core.styles` are redrawn once an epoch on the whole training set by
     ``styles.restyle``, whose fits (shrink, centre) are passed here per batch.
     """

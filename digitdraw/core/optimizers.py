@@ -1,9 +1,8 @@
 """AdamW, SGD and the one-cycle schedule, without ``torch.optim``.
 
-Every ``torch.optim`` optimizer imports ``torch._dynamo`` the first time it is used: about 1.8 s of
-a 2-core CPU, an eighth of ``digitdraw train --target-accuracy 0.99`` from start to end, a stall
-on the Train tab's first press, and in the app a stutter of 25-50 ms while it loads (triton's
-library among others). The training loop and the Regression tab need two update rules and one
+Every ``torch.optim`` optimizer imports ``torch._dynamo`` the first time it is used: seconds of CPU
+for a short training run, a stall on the Train tab's first press and a stutter of the window
+while it loads. The training loop and the Regression tab need two update rules and one
 schedule, so they are written here on torch's multi-tensor (``_foreach``) ops, the ones
 ``torch.optim`` itself runs; the tests check them against ``torch.optim.AdamW``, ``SGD`` and
 ``OneCycleLR`` step for step. Only Adadelta (PyTorch's example recipe) still comes from
