@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pytest
 import torch
 from PySide6.QtCore import QPoint, QSettings, Qt
 
 from digitdraw.core.checkpoints import Checkpoint
 from digitdraw.core.inference import Classifier
 from digitdraw.core.models import build_model
+from digitdraw.core.preprocess import prepare_strokes
 from digitdraw.ui.draw.tab import DrawTab
 
 from digit_strokes import clear_drawing
@@ -110,3 +113,20 @@ def test_a_method_that_needs_captum_waits_while_it_loads_in_the_background_then_
     loading["still"] = False
     result = _settled(tab, qtbot, 3)
     assert result.attribution is not None and result.attribution.shape == (28, 28)
+
+
+def test_the_attribution_lies_on_the_canvas_where_the_preprocessing_put_the_strokes(shown_tab, qtbot):
+    tab = _fast(shown_tab(DrawTab(), 1000, 800))
+    _draw(tab, qtbot, 2)
+    _settled(tab, qtbot, 2)
+    qtbot.waitUntil(lambda: tab.canvas._overlay is not None, timeout=TIMEOUT)
+    rect = tab.canvas._overlay[1]
+    placement = prepare_strokes(tab.canvas.strokes(), tab.canvas.area_size()).placement
+    left, top, side = placement.input_square()
+    assert (rect.left(), rect.top(), rect.width(), rect.height()) == pytest.approx((left, top, side, side), abs=1e-9)
+    # Each point of the strokes lies, on the overlay, over an input pixel with ink.
+    image = tab._network_input.numpy()
+    points = np.asarray([point for stroke in tab.canvas.strokes() for point in stroke])
+    columns = np.floor((points[:, 0] - rect.left()) / rect.width() * 28).astype(int)
+    rows = np.floor((points[:, 1] - rect.top()) / rect.height() * 28).astype(int)
+    assert (image[rows, columns] > 0.5).all()

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
-from digitdraw.core.preprocess import MNIST_WIDTHS, image_to_image, stroke_width, strokes_to_image
+from digitdraw.core.preprocess import MNIST_WIDTHS, image_to_image, prepare_strokes, stroke_width, strokes_to_image
 
 from digit_strokes import clear_drawing
 
@@ -184,3 +184,19 @@ def test_strokes_do_not_depend_on_where_or_how_big_they_are_drawn():
     assert similarity(strokes_to_image(drawing.strokes, 280), strokes_to_image(moved, 280)) > 0.97
     expected = mnist_like(255 - render(drawing.strokes, 24).astype(np.int64))
     assert similarity(strokes_to_image(moved, 280), expected) > 0.8
+
+
+@pytest.mark.parametrize("area", [280, 613])
+def test_the_placement_is_the_mapping_the_strokes_were_drawn_with(area):
+    """Strokes mapped by the returned placement and rendered as they are give the same input."""
+    from digitdraw.core.preprocess import _render, _segments
+
+    for digit in range(10):
+        strokes = clear_drawing(digit, area=area).strokes
+        prepared = prepare_strokes(strokes, area)
+        assert torch.equal(prepared.image, strokes_to_image(strokes, area))
+        mapped = [prepared.placement.to_input(stroke).astype(np.float32) for stroke in strokes]
+        torch.testing.assert_close(_render(_segments(mapped, min_step=0.6)), prepared.image, atol=1e-4, rtol=0)
+        left, top, side = prepared.placement.input_square()
+        corners = prepared.placement.to_input(np.array([[left, top], [left + side, top + side]]))
+        np.testing.assert_allclose(corners, [[-0.5, -0.5], [27.5, 27.5]], atol=1e-9)

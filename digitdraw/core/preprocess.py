@@ -12,6 +12,7 @@ there is nothing to classify.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -32,12 +33,44 @@ _WORK_BOX = 80  # resolution at which images are thinned or thickened (4x the 20
 Stroke = Sequence[tuple[float, float]]
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where preprocessing put the drawing in the 28x28 input: a point (x, y) of the drawing lands at
+    ``(x, y) * scale + (offset_x, offset_y)`` in the input, whose pixel (i, j) has its centre at (x=j, y=i)."""
+
+    scale: float
+    offset_x: float
+    offset_y: float
+
+    def to_input(self, points: np.ndarray) -> np.ndarray:
+        """Points (..., 2) of the drawing in the input's coordinates."""
+        return np.asarray(points, np.float64) * self.scale + (self.offset_x, self.offset_y)
+
+    def input_square(self) -> tuple[float, float, float]:
+        """The 28x28 input's square in the drawing's units: (left, top, side)."""
+        return (-0.5 - self.offset_x) / self.scale, (-0.5 - self.offset_y) / self.scale, SIZE / self.scale
+
+
+@dataclass(frozen=True)
+class Preprocessed:
+    """The network's 28x28 input and where the drawing lies in it."""
+
+    image: torch.Tensor
+    placement: Placement
+
+
 def strokes_to_image(strokes: Sequence[Stroke], area_size: float) -> torch.Tensor | None:
     """Render pen strokes (lists of (x, y) points in any units) as a centred 28x28 MNIST-style image.
 
     ``area_size`` is the size of the drawing area in the strokes' units; ink whose bounding box is
     smaller than ``MIN_EXTENT_FRACTION`` of it counts as nothing to classify.
     """
+    prepared = prepare_strokes(strokes, area_size)
+    return None if prepared is None else prepared.image
+
+
+def prepare_strokes(strokes: Sequence[Stroke], area_size: float) -> Preprocessed | None:
+    """:func:`strokes_to_image`, with the :class:`Placement` it applied (to lay the input back over the strokes)."""
     arrays = [np.asarray(s, dtype=np.float32).reshape(-1, 2) for s in strokes if len(s)]
     if not arrays:
         return None
@@ -49,8 +82,10 @@ def strokes_to_image(strokes: Sequence[Stroke], area_size: float) -> torch.Tenso
     scale = (BOX - 2 * PEN_RADIUS) / extent
     mid = (low + high) / 2
     segments = _segments([(a - mid) * scale + CENTRE for a in arrays], min_step=0.6)
-    segments += CENTRE - _segments_centre_of_mass(segments)
-    return _render(segments)
+    shift = CENTRE - _segments_centre_of_mass(segments)
+    segments += shift
+    offset = CENTRE - mid.astype(np.float64) * scale + shift
+    return Preprocessed(_render(segments), Placement(float(scale), float(offset[0]), float(offset[1])))
 
 
 def image_to_image(pixels: np.ndarray | torch.Tensor) -> torch.Tensor | None:

@@ -32,7 +32,7 @@ from ...core.heatmap import attribution_rgba, on_paper
 from ...core.imageio import ImageReadError, read_image
 from ...core.inference import Classifier, Prediction
 from ...core.messages import translatable
-from ...core.preprocess import BOX, PEN_RADIUS, image_to_image, strokes_to_image
+from ...core.preprocess import Placement, image_to_image, prepare_strokes
 from .canvas import Canvas
 from .inside_view import InsideView
 from ..code_panel import code_button
@@ -62,6 +62,7 @@ class DrawTab(QWidget):
         self.setAcceptDrops(True)
         self.classifier: Classifier | None = None
         self._network_input: torch.Tensor | None = None
+        self._placement: Placement | None = None  # where the strokes lie in the network input
         self._prediction: Prediction | None = None
         self._device = self._remembered_device()
         self._last_prediction_at = 0.0
@@ -142,6 +143,7 @@ class DrawTab(QWidget):
     def _show_picture(self, pixels: np.ndarray, image: torch.Tensor | None) -> bool:
         """A picture on the canvas in place of the strokes, and its network input classified (False if none)."""
         self.canvas.show_picture(qimage(pixels))
+        self._placement = None  # the overlay goes over strokes only
         if image is None:
             self._show_prediction(None, None)
             return False
@@ -183,11 +185,13 @@ class DrawTab(QWidget):
             return
         self._last_prediction_at = time.perf_counter()
         start = time.perf_counter()
-        image = strokes_to_image(self.canvas.strokes(), area_size=self.canvas.area_size())
-        if image is None:
+        prepared = prepare_strokes(self.canvas.strokes(), area_size=self.canvas.area_size())
+        if prepared is None:
+            self._placement = None
             self._show_prediction(None, None)
             return
-        self._classify(image, preprocess_seconds=time.perf_counter() - start)
+        self._placement = prepared.placement
+        self._classify(prepared.image, preprocess_seconds=time.perf_counter() - start)
 
     def _strokes_changed(self) -> None:
         if self.canvas.picture() is None and (self._message_about_picture or not self.canvas.strokes()):
@@ -256,23 +260,9 @@ class DrawTab(QWidget):
         shown = attribution is not None and image is not None
         self._show_network_input(image, attribution if shown else None)
         self.chart.set_target(target if shown else None)
-        rect = self._input_rect_on_canvas(image) if shown else None
+        rect = _input_rect_on_canvas(self._placement) if shown and self.canvas.picture() is None else None
         overlay = qimage(attribution_rgba(attribution, CANVAS_OVERLAY_OPACITY)) if rect is not None else None
         self.canvas.set_overlay(overlay, rect)
-
-    def _input_rect_on_canvas(self, image: torch.Tensor) -> QRectF | None:
-        """Where the 28x28 input lies on the canvas, undoing the preprocessing's scale and shift (strokes only)."""
-        strokes = [point for stroke in self.canvas.strokes() for point in stroke]
-        ink = np.argwhere(image.numpy() > 0.1)
-        if self.canvas.picture() is not None or not strokes or not len(ink):
-            return None
-        points = np.asarray(strokes, np.float32)
-        low, high = points.min(axis=0), points.max(axis=0)
-        scale = (BOX - 2 * PEN_RADIUS) / max(float((high - low).max()), 1e-6)
-        (top, left), (bottom, right) = ink.min(axis=0), ink.max(axis=0)
-        centre = np.array([(left + right) / 2, (top + bottom) / 2])  # where the strokes' centre landed in the input
-        corner = (low + high) / 2 + (-0.5 - centre) / scale
-        return QRectF(float(corner[0]), float(corner[1]), 28 / scale, 28 / scale)
 
     def _bar_clicked(self, digit: int) -> None:
         """A click on the chart: explain the digit under it ("why not 7?"); the answer's own bar goes back to it."""
@@ -520,3 +510,11 @@ def _caption(text: str) -> QLabel:
     label.setFont(_font(12, bold=True))
     label.setStyleSheet("color: #555;")
     return label
+
+
+def _input_rect_on_canvas(placement: Placement | None) -> QRectF | None:
+    """Where the 28x28 input lies on the canvas: the square the preprocessing mapped onto it."""
+    if placement is None:
+        return None
+    left, top, side = placement.input_square()
+    return QRectF(left, top, side, side)
