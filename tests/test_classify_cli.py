@@ -6,13 +6,18 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from digitdraw.cli import main
+from digitdraw.core.checkpoints import Checkpoint, load_checkpoint, save_checkpoint
+from digitdraw.core.inference import default_model_path
+from digitdraw.core.models import weighted_layers
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +46,26 @@ def test_classifies_pictures_of_all_kinds(pictures, capsys):
     assert len(lines) == len(pictures)
     for line, (path, digit) in zip(lines, pictures.items()):
         assert line.startswith(f"{path}: {digit}"), line
+
+
+@pytest.fixture(scope="module")
+def shifted_model(tmp_path_factory) -> Path:
+    """The shipped model with its answers moved one digit on: it reads a d as d + 1 (a 9 as 0)."""
+    shipped = load_checkpoint(default_model_path())
+    model = shipped.build()
+    output = weighted_layers(model)[-1]
+    with torch.no_grad():
+        output.weight.copy_(output.weight.roll(1, dims=0))
+        output.bias.copy_(output.bias.roll(1, dims=0))
+    path = tmp_path_factory.mktemp("models") / "shifted.pt"
+    save_checkpoint(replace(Checkpoint.from_model(shipped.arch, model), mean=shipped.mean, std=shipped.std), path)
+    return path
+
+
+def test_the_model_given_is_the_one_that_answers(pictures, shifted_model, capsys):
+    assert main(["classify", "--json", "--model", str(shifted_model), *pictures]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert [r["digit"] for r in records] == [(digit + 1) % 10 for digit in pictures.values()]
 
 
 def test_json_is_one_object_a_line_with_the_path_as_given(pictures, capsys, tmp_path, monkeypatch):

@@ -47,6 +47,16 @@ def known_digits(mnist, folder: Path) -> dict[str, int]:
     return paths
 
 
+def probabilities_of(model: Path, paths) -> list[list[float]]:
+    """What the checkpoint at ``model`` answers for each picture, worked out here without the command line."""
+    from digitdraw.core.imageio import read_image
+    from digitdraw.core.inference import Classifier
+    from digitdraw.core.preprocess import image_to_image
+
+    classifier = Classifier.load(model)
+    return [classifier.predict(image_to_image(read_image(path))).probabilities for path in paths]
+
+
 def _summary(stdout: str) -> dict:
     last = stdout.strip().splitlines()[-1]
     summary = json.loads(last)
@@ -78,6 +88,8 @@ def test_train_writes_a_checkpoint_that_classify_can_use(tiny_data, tmp_path, ca
     assert [(line["path"], line["digit"]) for line in lines] == list(paths.items()), "the trained model reads them"
     for line in lines:
         assert len(line["probabilities"]) == 10 and sum(line["probabilities"]) == pytest.approx(1, abs=1e-3)
+    for line, expected in zip(lines, probabilities_of(out, paths)):
+        assert line["probabilities"] == pytest.approx(expected, abs=1e-5), "the trained model answers, not the shipped one"
 
 
 def test_target_accuracy_stops_early(tiny_data, tmp_path, capsys):
@@ -128,6 +140,8 @@ def test_the_installed_command_trains_then_classifies_known_digits(tiny_data, tm
     assert completed.returncode == 0, completed.stderr
     lines = [json.loads(line) for line in completed.stdout.strip().splitlines()]
     assert [(line["path"], line["digit"]) for line in lines] == list(paths.items()), "the trained model reads them"
+    for line, expected in zip(lines, probabilities_of(out, paths)):
+        assert line["probabilities"] == pytest.approx(expected, abs=1e-5), "the trained model answers, not the shipped one"
 
 
 def test_a_diverging_run_exits_non_zero_and_keeps_finite_weights(tiny_data, tmp_path, capsys):
