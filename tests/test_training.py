@@ -14,6 +14,7 @@ from digitdraw.core.models import build_model
 from digitdraw.core.training import (
     DEFAULT_RECIPE,
     NEAR_TARGET,
+    OPTIMIZERS,
     PRECISE_STATISTICS_IMAGES,
     PYTORCH_EXAMPLE_RECIPE,
     RECIPES,
@@ -88,7 +89,7 @@ def test_a_stop_request_is_honoured_before_the_next_batch(small):
     assert result.checkpoint().test_accuracy is None
 
 
-@pytest.mark.parametrize("optimizer", ["adamw", "sgd", "adadelta"])
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
 def test_one_cycle_learns_with_every_optimizer_and_survives_very_short_runs(small, optimizer):
     train_data, test_data = small
     lr = 0.5 if optimizer == "adadelta" else 0.01
@@ -100,6 +101,50 @@ def test_one_cycle_learns_with_every_optimizer_and_survives_very_short_runs(smal
     first, last = batches[0].loss, sum(b.loss for b in batches[-4:]) / 4
     assert last < 0.6 * first, f"the loss fell from {first:.2f} to {last:.2f}"
     assert result.test_accuracy > 0.4, "24 steps of 32 digits: chance is 0.1"
+
+
+def test_every_optimizer_moves_the_weights_its_own_way(small):
+    """At its own learning rate (no schedule to set one), from the same start on the same batches."""
+    torch.manual_seed(DEFAULT_RECIPE.seed)
+    start = [p.detach().clone() for p in build_model(DEFAULT_RECIPE.arch).parameters()]
+    losses = {}
+    for optimizer in OPTIMIZERS:
+        losses[optimizer] = []
+        config = quick(optimizer=optimizer, lr=0.5 if optimizer == "adadelta" else 0.01, schedule="constant")
+        result = train(config, small[0].subset(32 * 6), small[1].subset(100),
+                       on_batch=lambda report, seen=losses[optimizer]: seen.append(report.loss))
+        assert all(not torch.equal(p, q) for p, q in zip(result.model.parameters(), start)), f"{optimizer} moved no weight"
+    assert len({run[0] for run in losses.values()}) == 1, "the same start: the first loss comes before any step"
+    assert len({tuple(run[1:]) for run in losses.values()}) == len(OPTIMIZERS), losses
+
+
+# What each name stands for, as torch.optim writes it.
+REFERENCE_OPTIMIZERS = {
+    "adamw": lambda params, lr: torch.optim.AdamW(params, lr=lr, weight_decay=5e-4),
+    "adam": lambda params, lr: torch.optim.Adam(params, lr=lr),
+    "sgd": lambda params, lr: torch.optim.SGD(params, lr=lr, momentum=0.9, nesterov=True, weight_decay=5e-4),
+    "adadelta": lambda params, lr: torch.optim.Adadelta(params, lr=lr),
+}
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_each_optimizer_is_the_one_it_is_named_after(optimizer):
+    assert set(REFERENCE_OPTIMIZERS) == set(OPTIMIZERS)
+    torch.manual_seed(0)
+    model, twin = torch.nn.Linear(6, 3), torch.nn.Linear(6, 3)
+    twin.load_state_dict(model.state_dict())
+    start = model.weight.detach().clone()
+    ours = training._make_optimizer(replace(DEFAULT_RECIPE, optimizer=optimizer, lr=0.05), model)
+    theirs = REFERENCE_OPTIMIZERS[optimizer](twin.parameters(), 0.05)
+    inputs = torch.randn(5, 8, 6)
+    for x in inputs:
+        for net, step in ((model, ours), (twin, theirs)):
+            step.zero_grad()
+            net(x).square().mean().backward()
+            step.step()
+    for mine, reference in zip(model.parameters(), twin.parameters()):
+        torch.testing.assert_close(mine, reference)
+    assert not torch.equal(model.weight, start), "the steps moved the weights"
 
 
 def test_a_diverging_loss_stops_with_a_message_and_keeps_finite_weights(small):
