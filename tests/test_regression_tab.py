@@ -178,12 +178,17 @@ def test_step_and_reset_buttons(tab, qtbot):
 @pytest.mark.parametrize("button", ["Random line", "Random curve"])
 def test_random_points_fill_the_visible_plot_and_stay_inside_it(tab, qtbot, button):
     clicked = next(b for b in tab.findChildren(QPushButton) if b.text() == button)
+    # Away from the default view (0 to 10 both ways), as a user's pan and zoom would take it.
+    tab.view_box.translateBy(x=35, y=-40)
+    tab.view_box.scaleBy(x=3, y=0.5)
     (x0, x1), (y0, y1) = tab.view_box.viewRange()
+    assert x0 > 10 and y1 < 0, "the view has moved"
     for _ in range(5):
         qtbot.mouseClick(clicked, Qt.MouseButton.LeftButton)
         x, y = tab.points()
         assert len(x) > 10
         assert ((x0 <= x) & (x <= x1)).all() and ((y0 <= y) & (y <= y1)).all()
+        assert np.ptp(x) > 0.5 * (x1 - x0), "spread over the visible width"
 
 
 def test_the_window_builds_the_regression_tab_when_it_is_first_shown(qtbot):
