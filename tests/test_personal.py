@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 
 import pytest
 import torch
 from PIL import Image, ImageDraw
 
 from digitdraw.core.checkpoints import load_checkpoint
-from digitdraw.core.inference import default_model_path
+from digitdraw.core.inference import Classifier, default_model_path
 from digitdraw.core.personal import (
     FineTuneSettings,
     PersonalSet,
@@ -141,3 +142,21 @@ def test_fine_tuning_learns_a_hand_the_model_reads_badly(mnist, one_torch_thread
     assert result.samples_accuracy_after >= result.samples_accuracy_before + 0.25
     assert result.mnist_accuracy_after > 0.95  # it did not forget MNIST
     assert result.checkpoint.training["fine_tuned_on_drawings"] == 20
+
+
+def test_fine_tuning_normalises_with_the_checkpoints_own_values(mnist, one_torch_thread):
+    """A model trained with other normalisation than MNIST's is judged, and tuned, as the app runs it."""
+    shifted = replace(load_checkpoint(default_model_path()), mean=0.5, std=0.25)
+    test = mnist[1].subset(300)
+
+    def as_the_app_reads_it(checkpoint) -> float:
+        answers = Classifier(checkpoint).predict_batch(test.images.float() / 255)
+        return sum(answer.digit == int(label) for answer, label in zip(answers, test.labels)) / len(test)
+
+    before = as_the_app_reads_it(shifted)
+    assert before < 0.95, "the shifted normalisation reads worse than MNIST's"
+    result = fine_tune(shifted, sideways_samples(1), mnist[0], test, FineTuneSettings(steps=4, batch_size=32))
+    assert result.mnist_accuracy_before == pytest.approx(before, abs=0.005)
+    assert result.mnist_accuracy_after == pytest.approx(as_the_app_reads_it(result.checkpoint), abs=0.005)
+    assert (result.checkpoint.mean, result.checkpoint.std) == (0.5, 0.25)
+    assert result.training.checkpoint().mean == 0.5

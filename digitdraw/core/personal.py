@@ -33,7 +33,8 @@ from .devices import torch_threads
 from .imageio import ImageReadError, read_image
 from .preprocess import image_to_image, strokes_to_image
 from .prototypes import DEFAULT_TEMPERATURE, DEFAULT_WEIGHT, Prototypes
-from .training import BatchReport, EvalReport, TrainConfig, TrainResult, evaluate, normalise, train
+from .normalisation import ink_of, normalise
+from .training import BatchReport, EvalReport, TrainConfig, TrainResult, evaluate, train
 
 HOME_ENV_VAR = "DIGITDRAW_HOME"
 DIGITS = tuple(str(d) for d in range(10))
@@ -320,8 +321,9 @@ def fine_tune(
         raise ValueError("there are no drawings to learn from")
     with torch_threads(settings.threads):
         model = (model if model is not None else checkpoint.build()).to(settings.device)
-        _, samples_before, _ = evaluate(model, samples, settings.device)
-        _, mnist_before, _ = evaluate(model, mnist_test, settings.device)
+        normalisation = dict(mean=checkpoint.mean, std=checkpoint.std)
+        _, samples_before, _ = evaluate(model, samples, settings.device, **normalisation)
+        _, mnist_before, _ = evaluate(model, mnist_test, settings.device, **normalisation)
         config = TrainConfig(
             arch=checkpoint.arch, epochs=1, batch_size=settings.batch_size, lr=settings.lr, optimizer="adamw",
             schedule="onecycle", augment=True, device=settings.device, seed=settings.seed,
@@ -329,11 +331,12 @@ def fine_tune(
         mixture = fine_tune_mixture(samples, mnist_train, settings)
         with anchored(model, settings.anchor):
             result = train(config, mixture, mnist_test, on_batch=on_batch, on_eval=on_eval, should_stop=should_stop,
-                           model=model)
-        _, samples_after, _ = evaluate(result.model, samples, settings.device)
+                           model=model, **normalisation)
+        _, samples_after, _ = evaluate(result.model, samples, settings.device, **normalisation)
         prototypes = None
         if settings.vote_weight > 0:
-            prototypes = Prototypes.of(result.model, normalise(samples.images.to(settings.device)), samples.labels,
+            inputs = normalise(ink_of(samples.images.to(settings.device)), checkpoint.mean, checkpoint.std)
+            prototypes = Prototypes.of(result.model, inputs, samples.labels,
                                        weight=settings.vote_weight, temperature=settings.vote_temperature)
         tuned = Checkpoint.from_model(
             checkpoint.arch,

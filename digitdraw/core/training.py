@@ -69,12 +69,15 @@ class TrainResult:
     samples_per_s: float
     test_predictions: torch.Tensor | None = None  # predicted label of every test image, last evaluation
     history: list[EvalReport] = field(default_factory=list)
+    mean: float = MNIST_MEAN  # the normalisation the model was trained with
+    std: float = MNIST_STD
 
     def checkpoint(self) -> Checkpoint:
         """The trained model as a checkpoint with its training settings."""
         settings = {k: v for k, v in vars(self.config).items() if k != "device"}
         settings.update(epochs_trained=round(self.epochs, 3), seconds=round(self.seconds, 1), status=self.status)
-        return Checkpoint.from_model(self.config.arch, self.model, test_accuracy=self.test_accuracy, training=settings)
+        return Checkpoint.from_model(self.config.arch, self.model, mean=self.mean, std=self.std,
+                                     test_accuracy=self.test_accuracy, training=settings)
 
 
 class TrainingError(Exception):
@@ -153,8 +156,13 @@ def train(
     on_eval: Callable[[EvalReport], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     model: nn.Module | None = None,
+    mean: float = MNIST_MEAN,
+    std: float = MNIST_STD,
 ) -> TrainResult:
     """Train ``config.arch`` (or ``model``) on ``train_data``, testing on ``test_data`` after each epoch.
+
+    The network's input is normalised with ``mean`` and ``std``: MNIST's for a new model, a
+    checkpoint's own when its model is trained further.
 
     With ``target_accuracy`` set, the target is also tested in the second half of training
     (:class:`TargetTests`) and the run ends as soon as it is reached; such a run is tested, and
@@ -166,7 +174,7 @@ def train(
     """
     config.validate()
     train_data = config.training_split(train_data)
-    run = _Run(config, train_data, test_data, model, on_batch, on_eval, should_stop)
+    run = _Run(config, train_data, test_data, model, on_batch, on_eval, should_stop, mean, std)
     try:
         for epoch in range(1, config.epochs + 1):
             _train_epoch(run, epoch)
@@ -200,7 +208,7 @@ def _train_epoch(run: "_Run", epoch: int) -> None:
         x = ink_of(epoch_images[batch])
         if augment:
             x = augment(x, run.generator, None if fits is None else fits[batch])
-        x = normalise(x, MNIST_MEAN, MNIST_STD).contiguous(memory_format=torch.channels_last)
+        x = normalise(x, run.mean, run.std).contiguous(memory_format=torch.channels_last)
         with FX_TRACING:
             output = run.model(x)
         loss = _loss(output, labels[batch], config.label_smoothing)
@@ -268,8 +276,8 @@ class _Run:
     """A training run: its model, data, optimizer and schedule, the pieces above, and its progress so far."""
 
     def __init__(self, config: TrainConfig, train_data: MnistSplit, test_data: MnistSplit, model: nn.Module | None,
-                 on_batch, on_eval, should_stop):
-        self.config, self.test_data = config, test_data
+                 on_batch, on_eval, should_stop, mean: float, std: float):
+        self.config, self.test_data, self.mean, self.std = config, test_data, mean, std
         self.on_batch, self.on_eval, self.should_stop = on_batch, on_eval, should_stop
         self.started = time.perf_counter()
         device = config.device
@@ -305,8 +313,9 @@ class _Run:
         if tested is None:
             tested = self.average.model if self.average else self.model
         if tested is not self.model:
-            recompute_batch_norm_statistics(tested, self.images[:PRECISE_STATISTICS_IMAGES])
-        self.evaluation = evaluate(tested, self.test_data, self.config.device, should_stop=self.should_stop)
+            recompute_batch_norm_statistics(tested, self.images[:PRECISE_STATISTICS_IMAGES], mean=self.mean, std=self.std)
+        self.evaluation = evaluate(tested, self.test_data, self.config.device, should_stop=self.should_stop,
+                                   mean=self.mean, std=self.std)
         report = EvalReport(self.step / self.steps_per_epoch, self.step, self.evaluation[0], self.evaluation[1])
         self.history.append(report)
         if self.on_eval:
@@ -343,6 +352,8 @@ class _Run:
             samples_per_s=self.samples / self.compute_s if self.compute_s else 0.0,
             test_predictions=evaluation[2] if evaluation else None,
             history=self.history,
+            mean=self.mean,
+            std=self.std,
         )
 
 
