@@ -237,8 +237,8 @@ def test_the_prune_script_prunes_as_digitdraw_does(mnist, data_dir, tmp_path):
     summary = json.loads(run_script(script, tmp_path)[-1])
     assert set(summary) == {"method", "size_bytes", "base_size_bytes", "mnist_accuracy", "base_mnist_accuracy",
                             "latency_ms", "base_latency_ms", "out"}
-    assert summary["mnist_accuracy"] == round(compression.accuracy(pruned.build(), test), 4)
-    assert summary["base_mnist_accuracy"] == round(compression.accuracy(shipped.build(), test), 4)
+    assert summary["mnist_accuracy"] == round(compression.accuracy(pruned.build(), test, pruned.mean, pruned.std), 4)
+    assert summary["base_mnist_accuracy"] == round(compression.accuracy(shipped.build(), test, shipped.mean, shipped.std), 4)
 
 
 # --- Autograd: digitdraw autograd --------------------------------------------------------------------------
