@@ -5,7 +5,10 @@ Trains from the Train tab offscreen while a 5 ms timer measures how late the eve
 throughput with ``digitdraw train`` on the command line: same settings, same images, same run
 (target: at least 90% of it).
 
-    python benchmarks/ui_responsiveness.py [--images N] [--epochs E] [--device cuda:0] [--threads T]
+    python benchmarks/ui_responsiveness.py [--images N] [--epochs E] [--device cuda:0] [--threads T] [--hover]
+
+With ``--hover`` the tab trains twice in the same sitting, first with the mouse still, then with the
+mouse sweeping over the loss plot (its hover readout following), and the figures are printed side by side.
 
 The images are the first N of MNIST's training set (all 10,000 test images are used), written to a
 temporary data folder so that the command line and the tab read exactly the same files.
@@ -29,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TICK_MS = 5
+HOVER_MS = 16  # the mouse moves over the loss plot this often with --hover (a 60 Hz mouse)
 PRESS_AFTER_MS = 300  # Train is pressed this long after the tab is shown
 LATE_P99_MS, LATE_MAX_MS = 8, 33  # two frames at 60 Hz at worst
 THROUGHPUT_SHARE = 0.9  # of the command line's samples/s
@@ -54,9 +58,10 @@ def command_line(data_dir: Path, args, out: Path) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def in_the_tab(data_dir: Path, args) -> dict:
+def in_the_tab(data_dir: Path, args, hover: bool = False) -> dict:
     import torch
-    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+    from PySide6.QtCore import QElapsedTimer, QPoint, Qt, QTimer
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from digitdraw.core.threads import import_in_background
@@ -100,6 +105,24 @@ def in_the_tab(data_dir: Path, args) -> dict:
     tab.running_changed.connect(lambda running: running or QTimer.singleShot(200, app.quit))
     if not args.no_probe:
         timer.start()
+    readouts = []  # the readout's texts while the mouse sweeps (with --hover)
+    sweep = [0]
+
+    def move_the_mouse() -> None:
+        """One step of a sweep back and forth across the loss plot, as a hand would move."""
+        plot = tab.loss_plot
+        width = plot.viewport().width()
+        sweep[0] += 7
+        x = sweep[0] % (2 * width)
+        x = x if x < width else 2 * width - x
+        QTest.mouseMove(plot.viewport(), QPoint(max(1, min(width - 2, x)), plot.viewport().height() // 2))
+        if plot.readout.text and (not readouts or readouts[-1] != plot.readout.text):
+            readouts.append(plot.readout.text)
+
+    mover = QTimer(interval=HOVER_MS)
+    mover.timeout.connect(move_the_mouse)
+    if hover:
+        mover.start()
     pressed = {}
 
     def press() -> None:
@@ -113,6 +136,7 @@ def in_the_tab(data_dir: Path, args) -> dict:
     seconds = time.perf_counter() - pressed["wall"]
     gui_cpu_s = time.thread_time() - pressed["cpu"]  # the window's own processor time: plots, probe, signals
     timer.stop()
+    mover.stop()
     tab.shutdown()
     if not outcomes:
         raise SystemExit(f"the tab's run failed: {tab.status_label.text()}")
@@ -133,6 +157,7 @@ def in_the_tab(data_dir: Path, args) -> dict:
         "startup_ticks": len(startup_gaps),
         "startup_late_p99_ms": float(np.percentile(startup, 99)),
         "startup_late_max_ms": float(startup.max()),
+        "readouts_shown": len(readouts),
     }
 
 
@@ -148,6 +173,8 @@ def main(argv=None) -> int:
     parser.add_argument("--switch-interval", type=float, help="the GIL switch interval in ms (Python's default: 5)")
     parser.add_argument("--cold", action="store_true", help="press Train before the app's background imports "
                         "(torch._dynamo, Captum, ...) are in, unlike the app, which has them a second after its window is up")
+    parser.add_argument("--hover", action="store_true", help="train in the tab twice: the mouse still, then "
+                        "sweeping over the loss plot; the figures side by side")
     parser.add_argument("--json", help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
 
@@ -175,6 +202,12 @@ def main(argv=None) -> int:
         print("Train tab, with a 5 ms timer on the event loop…", flush=True)
         gui = in_the_tab(data_dir, args)
         print(f"    {gui['seconds']:.1f} s, {gui['samples_per_s']:,.0f} samples/s", flush=True)
+        hovered = None
+        if args.hover:
+            print(f"Train tab again, the mouse moving over the loss plot every {HOVER_MS} ms…", flush=True)
+            hovered = in_the_tab(data_dir, args, hover=True)
+            print(f"    {hovered['seconds']:.1f} s, {hovered['samples_per_s']:,.0f} samples/s, "
+                  f"{hovered['readouts_shown']:,} readouts shown", flush=True)
 
     ratio = gui["samples_per_s"] / cli["samples_per_s"]
     print()
@@ -193,8 +226,20 @@ def main(argv=None) -> int:
           f"({gui['gui_cpu_s'] / gui['seconds']:.0%} of one core)")
     print(f"test accuracy: tab {gui['test_accuracy']:.2%}, command line {cli['test_accuracy']:.2%}; "
           f"{gui['loss_points']:,} loss points plotted")
+    if hovered is not None:
+        print()
+        print(f"{'':32}{'mouse still':>14}{'mouse over the loss plot':>28}")
+        for label, key, unit in (("lateness p50", "late_p50_ms", "ms"), ("lateness p99", "late_p99_ms", "ms"),
+                                 ("lateness max", "late_max_ms", "ms"), ("samples/s", "samples_per_s", ""),
+                                 ("window thread CPU", "gui_cpu_s", "s")):
+            still, moving = gui[key], hovered[key]
+            print(f"{label:32}{still:>12,.1f} {unit:<2}{moving:>26,.1f} {unit}")
+        print(f"{'share of the command line':32}{ratio:>14.0%}{hovered['samples_per_s'] / cli['samples_per_s']:>28.0%}")
     if args.json:
-        Path(args.json).write_text(json.dumps({"cli": cli, "tab": gui, "ratio": ratio}, indent=2))
+        figures = {"cli": cli, "tab": gui, "ratio": ratio}
+        if hovered is not None:
+            figures["tab_hover"] = hovered
+        Path(args.json).write_text(json.dumps(figures, indent=2))
     return 0
 
 
