@@ -13,6 +13,8 @@ from pathlib import Path
 
 from .core.messages import UserMessage, translatable
 
+MAX_AUTOGRAD_POINTS = 10_000  # the autograd graph's data stays small enough to show
+
 # Messages and --help in the language of LANGUAGE / LC_ALL / LC_MESSAGES / LANG, argparse's own
 # words included: the catalog is locale/<language>/LC_MESSAGES/digitdraw.mo (tools/translations.py).
 gettext.bindtextdomain("digitdraw", Path(__file__).resolve().parent / "locale")
@@ -483,40 +485,20 @@ def _add_autograd_parser(commands) -> None:
 
 
 def _run_autograd(args) -> int:
-    from .core.autograd_graph import AutogradSession, read_points_csv, regression_preset, session_for
-    from .core.expressions import ExpressionError, parse_value
-    from .core.regression import RegressionFit, RegressionInputError
-
-    def refuse(message: str) -> int:
-        print(f"digitdraw autograd: {message}", file=sys.stderr)
-        return 2
+    from .core.expressions import ExpressionError
+    from .core.regression import RegressionInputError
 
     try:
-        if args.regression:
-            if not args.points:
-                return refuse(_("--regression needs --points FILE.csv"))
-            if args.set:
-                return refuse(_("--set is for --expr only"))
-            fit = RegressionFit(args.regression, seed=0)
-            fit.set_points(*read_points_csv(args.points))
-            session = session_for(regression_preset(fit))
-        else:
-            if args.points:
-                return refuse(_("--points is for --regression only"))
-            session = AutogradSession()
-            for assignment in args.set:
-                name, sep, value = assignment.partition("=")
-                if not sep or not name.strip().isidentifier():
-                    return refuse(_("--set takes NAME=VALUE, not {text}").format(text=assignment[:40]))
-                session.set_value(name.strip(), parse_value(value))
-            program_names = session.set_expression(args.expr)
-            if program_names:
-                return refuse(_("no value for {names}: add --set NAME=VALUE").format(names=", ".join(program_names)))
+        session = _autograd_session(args)
         graph = session.forward()
         if graph.evaluation.result.numel() == 1 and graph.evaluation.result.grad_fn is not None:
             graph = session.backward()
+    except ValueError as exc:
+        print(f"digitdraw autograd: {exc}", file=sys.stderr)
+        return 2
     except (ExpressionError, RegressionInputError) as exc:
-        return refuse(_error_text(exc))
+        print(f"digitdraw autograd: {_error_text(exc)}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(graph.to_json(), allow_nan=True))
         return 0
@@ -646,30 +628,43 @@ def _fit_code(args, language: str) -> str:
     return fit_script(settings, language)
 
 
-def _autograd_code(args, language: str) -> str:
-    """The session ``digitdraw autograd`` would evaluate, as a script."""
-    from .core.autograd_graph import AutogradSession, read_points_csv, regression_preset, session_for
-    from .core.codegen import autograd_session_script
+def _autograd_session(args):
+    """The session ``digitdraw autograd`` evaluates: the Regression tab's loss for ``--points``, or
+    ``--expr`` with its ``--set`` values. Refused options raise ``ValueError`` with the reason."""
+    from .core.autograd_graph import AutogradSession, regression_preset, session_for
     from .core.expressions import parse_value
-    from .core.regression import RegressionFit
+    from .core.regression import RegressionFit, read_points_csv
 
     if args.regression:
         if not args.points:
             raise ValueError(_("--regression needs --points FILE.csv"))
+        if args.set:
+            raise ValueError(_("--set is for --expr only"))
+        x, y = read_points_csv(args.points)
+        if len(x) > MAX_AUTOGRAD_POINTS:
+            raise ValueError(_("{path} has more than 10,000 points.").format(path=args.points))
         fit = RegressionFit(args.regression, seed=0)
-        fit.set_points(*read_points_csv(args.points))
-        session = session_for(regression_preset(fit))
-    else:
-        session = AutogradSession()
-        for assignment in args.set:
-            name, sep, value = assignment.partition("=")
-            if not sep or not name.strip().isidentifier():
-                raise ValueError(_("--set takes NAME=VALUE, not {text}").format(text=assignment[:40]))
-            session.set_value(name.strip(), parse_value(value))
-        missing = session.set_expression(args.expr)
-        if missing:
-            raise ValueError(_("no value for {names}: add --set NAME=VALUE").format(names=", ".join(missing)))
-    return autograd_session_script(session, language)
+        fit.set_points(x, y)
+        return session_for(regression_preset(fit))
+    if args.points:
+        raise ValueError(_("--points is for --regression only"))
+    session = AutogradSession()
+    for assignment in args.set:
+        name, sep, value = assignment.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise ValueError(_("--set takes NAME=VALUE, not {text}").format(text=assignment[:40]))
+        session.set_value(name.strip(), parse_value(value))
+    missing = session.set_expression(args.expr)
+    if missing:
+        raise ValueError(_("no value for {names}: add --set NAME=VALUE").format(names=", ".join(missing)))
+    return session
+
+
+def _autograd_code(args, language: str) -> str:
+    """The session ``digitdraw autograd`` would evaluate, as a script."""
+    from .core.codegen import autograd_session_script
+
+    return autograd_session_script(_autograd_session(args), language)
 
 
 def _classify_code(args, language: str) -> str:

@@ -147,7 +147,7 @@ def test_missing_values_and_bad_arguments_exit_2(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("1,2\nfoo,3\n")
     assert main(["autograd", "--regression", "line", "--points", str(bad)]) == 2
-    assert "Line 2" in capsys.readouterr().err
+    assert "line 2" in capsys.readouterr().err
 
 
 def test_the_evaluator_never_calls_eval_exec_or_compile():

@@ -642,32 +642,3 @@ def session_for(preset: Preset) -> AutogradSession:
         session.set_value(name, value, name not in preset.data)
     session.set_expression(preset.text)
     return session
-
-
-def read_points_csv(path) -> tuple[np.ndarray, np.ndarray]:
-    """``x,y`` rows of a CSV file (a header line is skipped) as two arrays, or an :class:`ExpressionError`."""
-    import csv
-
-    xs, ys = [], []
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            for number, row in enumerate(csv.reader(handle), start=1):
-                if not row or all(not cell.strip() for cell in row):
-                    continue
-                try:
-                    if len(row) != 2:
-                        raise ValueError
-                    x, y = float(row[0]), float(row[1])
-                except ValueError:
-                    if number == 1 and not xs:
-                        continue  # a header
-                    raise ExpressionError(translatable("Line {line} of {path} is not an x,y pair of numbers."),
-                                          line=number, path=str(path)) from None
-                xs.append(x)
-                ys.append(y)
-                if len(xs) > 10_000:
-                    raise ExpressionError(translatable("{path} has more than 10,000 points."), path=str(path))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ExpressionError(translatable("Cannot read {path}: {reason}"), path=str(path),
-                              reason=getattr(error, "strerror", None) or "not a text file") from None
-    return np.array(xs), np.array(ys)

@@ -56,18 +56,6 @@
         <translation>拟合前请至少添加两个点。</translation>
     </message>
     <message>
-        <source>Line {line} of {path} is not an x,y pair of numbers.</source>
-        <translation>{path} 的第 {line} 行不是一对 x,y 数值。</translation>
-    </message>
-    <message>
-        <source>{path} has more than 10,000 points.</source>
-        <translation>{path} 中的点超过 10,000 个。</translation>
-    </message>
-    <message>
-        <source>Cannot read {path}: {reason}</source>
-        <translation>无法读取 {path}：{reason}</translation>
-    </message>
-    <message>
         <source>Every coordinate must be a finite number (no NaN or infinity).</source>
         <translation>每个坐标都必须是有限的数（不能是 NaN 或无穷大）。</translation>
     </message>
