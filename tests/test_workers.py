@@ -219,3 +219,23 @@ def test_a_worker_thread_runs_below_the_window_thread_priority(qtbot, record):
     with qtbot.waitSignal(worker.returned, timeout=WAIT_MS) as returned:
         worker.start()
     assert returned.args[0] == niceness() + WORKER_NICENESS
+
+
+def test_a_training_job_tests_a_model_with_its_checkpoints_own_normalisation(qapp, data_dir):
+    """Evaluating (and fine-tuning) a model started from a checkpoint normalises as that checkpoint says."""
+    from dataclasses import replace
+
+    from digitdraw.core.data import cached_mnist
+    from digitdraw.core.inference import Classifier, default_model_path
+    from digitdraw.core.checkpoints import load_checkpoint
+    from digitdraw.core.training import TrainConfig
+    from digitdraw.ui.training_job import TrainingJob
+
+    shifted = replace(load_checkpoint(default_model_path()), mean=0.5, std=0.25)
+    job = TrainingJob(TrainConfig(arch=shifted.arch), data_dir, test_subset=500, initial=shifted, evaluate_only=True)
+    outcome = job.run(lambda report: None)
+    test = cached_mnist(data_dir)[1].subset(500)
+    read = Classifier(shifted).predict_batch(test.images.float() / 255.0)
+    as_the_app_reads_it = sum(p.digit == int(label) for p, label in zip(read, test.labels)) / len(test)
+    assert outcome.test_accuracy == pytest.approx(as_the_app_reads_it)
+    assert (outcome.checkpoint.mean, outcome.checkpoint.std) == (0.5, 0.25)

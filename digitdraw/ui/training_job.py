@@ -249,6 +249,7 @@ class TrainingJob(QObject):
             on_eval=self._on_eval,
             should_stop=self._should_stop,
             model=model,
+            **self._normalisation(),
         )
         self._flush()
         return self._outcome(
@@ -269,13 +270,17 @@ class TrainingJob(QObject):
         self.report(Status(self.tr("Testing {0} on {1} test images…").format(self.initial.arch, f"{len(test_data):,}")))
         device = self.config.device
         model.to(device)
-        _, accuracy, predicted = evaluate(model, test_data, device)
+        _, accuracy, predicted = evaluate(model, test_data, device, **self._normalisation())
         model.to("cpu")
         checkpoint = Checkpoint.from_model(
-            self.initial.arch, model, test_accuracy=accuracy, training=dict(self.initial.training)
+            self.initial.arch, model, test_accuracy=accuracy, training=dict(self.initial.training), **self._normalisation()
         )
         message = self.tr("{0} test accuracy on {1} test images").format(f"{accuracy:.2%}", f"{len(test_data):,}")
         return self._outcome("evaluated", message, checkpoint, accuracy, time.perf_counter() - started, 0.0, 0.0, predicted, test_data)
+
+    def _normalisation(self) -> dict:
+        """The input normalisation of the model started from (its checkpoint's own), else MNIST's."""
+        return {"mean": self.initial.mean, "std": self.initial.std} if self.initial is not None else {}
 
     def _should_stop(self) -> bool:
         if not self._running.is_set():
