@@ -19,7 +19,7 @@ from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPen  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from digitdraw.ui import MainWindow  # noqa: E402
+from digitdraw.ui.main_window import MainWindow  # noqa: E402
 from digitdraw.ui.app import configure_application  # noqa: E402
 from digitdraw.ui.code_panel import code_panel  # noqa: E402
 from digitdraw.ui.language import install_translators  # noqa: E402
