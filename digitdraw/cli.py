@@ -103,6 +103,7 @@ def _run_gui(args) -> int:
 def _run_classify(args) -> int:
     from .core.checkpoints import CheckpointError
     from .core.devices import resolve_device
+    from .core.doubt import digit_doubt
     from .core.imageio import ImageReadError, read_image
     from .core.inference import Classifier
     from .core.preprocess import image_to_image
@@ -117,7 +118,8 @@ def _run_classify(args) -> int:
     failures = 0
     for path in args.images:
         try:
-            image = image_to_image(read_image(path))
+            pixels = read_image(path)
+            image = image_to_image(pixels)
         except (ImageReadError, ValueError) as exc:
             failures += 1
             _report_error(path, exc, args.json)
@@ -127,10 +129,13 @@ def _run_classify(args) -> int:
             _report_error(path, None, args.json)
             continue
         prediction = classifier.predict(image)
+        doubt = digit_doubt(pixels)
+        if doubt is not None:
+            print(f"digitdraw: {path}: {_error_text(doubt)}", file=sys.stderr)
         if args.json:
             print(json.dumps({"path": path, "digit": prediction.digit, "probabilities": prediction.probabilities}))
         else:
-            note = _("  (not sure)") if prediction.unsure else ""
+            note = _("  (not a digit?)") if doubt is not None else _("  (not sure)") if prediction.unsure else ""
             print(f"{path}: {prediction.digit}  ({prediction.confidence:.1%}){note}")
     return 1 if failures else 0
 

@@ -121,3 +121,17 @@ def test_the_installed_command_runs(pictures):
     result = subprocess.run([str(installed), "classify", path, "missing.png"], capture_output=True, text=True, timeout=300, env=buffered)
     assert result.returncode == 1
     assert result.stdout.startswith(f"{path}: {pictures[path]}") and "missing.png" in result.stderr
+
+
+def test_a_picture_that_is_not_a_digit_is_said_to_be_so(pictures, tmp_path, capsys):
+    """Many separate pieces of ink (a page of text, a screenshot) get a warning, not a confident digit alone."""
+    page = np.full((200, 400), 255, dtype=np.uint8)
+    for row in range(20, 180, 40):
+        for column in range(20, 380, 30):
+            page[row:row + 15, column:column + 12] = 0  # a grid of separate blots, like letters on a page
+    Image.fromarray(page).save(tmp_path / "page.png")
+    assert main(["classify", str(tmp_path / "page.png"), *pictures]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0].endswith("(not a digit?)") and "page.png" in captured.err and "separate pieces" in captured.err
+    assert not any("not a digit" in line for line in lines[1:]), "real digits are not doubted"

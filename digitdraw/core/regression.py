@@ -221,7 +221,7 @@ class RegressionFit:
         return self.losses[-1]
 
     def _divergence(self) -> FitDiverged:
-        message = translatable("The loss diverged: learning rate {lr:g} is too large. Lower it and press Reset.")
+        message = translatable("The loss diverged: learning rate {lr:g} is too large. Lower it and fit again.")
         return FitDiverged(message, lr=self.lr)
 
     @property

@@ -72,8 +72,8 @@
         <translation>请选择 1 到 12 之间的多项式次数。</translation>
     </message>
     <message>
-        <source>The loss diverged: learning rate {lr:g} is too large. Lower it and press Reset.</source>
-        <translation>损失发散了：学习率 {lr:g} 太大。请调小学习率，再按“重置”。</translation>
+        <source>The loss diverged: learning rate {lr:g} is too large. Lower it and fit again.</source>
+        <translation>损失发散了：学习率 {lr:g} 太大。请调小学习率后重新拟合。</translation>
     </message>
     <message>
         <source>{path}: cannot be read as text ({reason})</source>
