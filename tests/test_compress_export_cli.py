@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 
 from digitdraw.cli import main
-from digitdraw.core.checkpoints import Checkpoint, load_checkpoint
+from digitdraw.core.checkpoints import Checkpoint, CheckpointError, load_checkpoint
 from digitdraw.core.export import ExportError, exportable
 from digitdraw.core.inference import default_model_path
 from digitdraw.core.models import build_model
@@ -79,6 +79,8 @@ def test_onnx_export_matches_pytorch_on_test_digits(tmp_path, data_dir, mnist, c
         expected = checkpoint.build()((ink - checkpoint.mean) / checkpoint.std).exp()
     assert got.shape == (37, 10)
     assert float((got - expected).abs().max()) < 1e-4
+    with pytest.raises(CheckpointError, match="ONNX export"):  # told what it is, not "Python objects besides weights"
+        load_checkpoint(out)
 
 
 def test_torchscript_export_loads_with_torch_jit(tmp_path, data_dir, mnist, capsys):

@@ -139,6 +139,10 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     path = Path(path)
     if path.is_file() and is_torchscript_archive(path):
         return _load_torchscript(path)
+    if path.suffix.lower() == ".onnx":  # ONNX is a protobuf, not a pickle: torch.load would misdescribe it
+        raise CheckpointError(translatable("{path} is an ONNX export, which runs in ONNX Runtime; digitdraw reads the "
+                                           "checkpoint (.pt) or TorchScript file (.torchscript) it was exported from."),
+                              path=path)
     try:
         raw = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:

@@ -152,6 +152,10 @@
         <translation>{path}：文件不存在</translation>
     </message>
     <message>
+        <source>{path} is an ONNX export, which runs in ONNX Runtime; digitdraw reads the checkpoint (.pt) or TorchScript file (.torchscript) it was exported from.</source>
+        <translation>{path} 是 ONNX 导出文件，要用 ONNX Runtime 运行；digitdraw 读取导出它的检查点（.pt）或 TorchScript 文件（.torchscript）。</translation>
+    </message>
+    <message>
         <source>{path}: no such file.</source>
         <translation>{path}：没有这个文件。</translation>
     </message>
