@@ -36,6 +36,13 @@ def test_folder_comes_from_option_then_environment_then_cache(monkeypatch, tmp_p
         assert resolve_data_dir(None) == tmp_path / "home" / ".cache" / "digitdraw" / "data"
 
 
+def test_a_relative_folder_is_made_absolute_so_written_scripts_find_it_anywhere(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DIGITDRAW_DATA", "../shared/data")
+    assert resolve_data_dir(None) == tmp_path / ".." / "shared" / "data"
+    assert resolve_data_dir("mnist") == tmp_path / "mnist"
+
+
 def test_missing_data_names_the_folder_and_the_four_files(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "_download", lambda root: None)  # as on a machine without network
     with pytest.raises(DataMissingError) as error:

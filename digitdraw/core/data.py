@@ -57,12 +57,15 @@ def user_cache_dir() -> Path:
 
 
 def resolve_data_dir(cli_value: str | os.PathLike | None = None) -> Path:
-    """The data folder: the command-line value, else ``$DIGITDRAW_DATA``, else the user cache."""
+    """The data folder: the command-line value, else ``$DIGITDRAW_DATA``, else the user cache.
+
+    Always absolute, so a script written with it finds MNIST from whatever folder it runs in.
+    """
     if cli_value:
-        return Path(cli_value).expanduser()
+        return Path(cli_value).expanduser().absolute()
     if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR]).expanduser()
-    return user_cache_dir()
+        return Path(os.environ[ENV_VAR]).expanduser().absolute()
+    return user_cache_dir().absolute()
 
 
 def missing_files(data_dir: Path) -> list[str]:
