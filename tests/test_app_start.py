@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import importlib.util
 import subprocess
 import sys
@@ -73,13 +74,47 @@ def test_background_imports_wait_while_the_pen_is_down_and_go_on_once_it_rests(m
     gc.unfreeze()
 
 
+def test_a_modules_preparation_runs_just_before_it_loads_and_a_failing_one_loses_nothing(monkeypatch):
+    for name in ("colorsys", "graphlib"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    seen = []
+
+    def fails():
+        raise OSError("no such program")
+
+    import_in_background(("colorsys", "graphlib"), before={
+        "graphlib": lambda: seen.append(("colorsys" in sys.modules, "graphlib" in sys.modules)),
+        "colorsys": fails}).join()
+    gc.unfreeze()
+    assert seen == [(True, False)], "once, after the module before it and before its own"
+    assert "colorsys" in sys.modules and "graphlib" in sys.modules
+
+
+def test_matplotlibs_font_cache_is_built_by_another_process_before_captum_needs_it(tmp_path):
+    """On a user's first start the font manager's scan of the system fonts runs in a child process,
+    not in the app's importing thread beside the pen; with a cache there, nothing is started."""
+    from digitdraw.core.attribution import BEFORE_IMPORTS
+
+    assert set(BEFORE_IMPORTS) == {"matplotlib.font_manager"}
+    script = (
+        "import sys, matplotlib\n"
+        "from digitdraw.core.attribution import build_font_cache_apart\n"
+        "build_font_cache_apart()\n"
+        "print('matplotlib.font_manager' in sys.modules)\n"
+    )
+    env = {**os.environ, "MPLCONFIGDIR": str(tmp_path)}
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env).stdout
+    assert output.split() == ["False"], "not in this process"
+    assert [path.name.startswith("fontlist-v") for path in tmp_path.glob("*.json")] == [True]
+
+
 def test_the_window_freezes_what_start_up_made_before_anyone_draws(qtbot, monkeypatch):
     """run_app leaves start-up's objects out of later garbage collections as soon as the window shows:
     a full collection over torch's objects would otherwise freeze the pen for 100-250 ms."""
     from digitdraw.ui import app as app_module
 
     seen = {}
-    monkeypatch.setattr(app_module, "import_in_background", lambda names, gate=None: _Joined())
+    monkeypatch.setattr(app_module, "import_in_background", lambda names, gate=None, before=None: _Joined())
     gc.unfreeze()
 
     def shown(window):

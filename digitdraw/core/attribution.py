@@ -9,7 +9,10 @@ background between strokes; :func:`library_pending` says whether it is still to 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 from torch import nn
@@ -65,6 +68,27 @@ def library_pending() -> bool:
     """Whether Captum is still to come from the window's background imports: an attribution now
     would import it in a second thread beside them, freezing the window twice as long."""
     return waits_for_background_import(ATTRIBUTION_LIBRARY)
+
+
+def build_font_cache_apart() -> None:
+    """Have another Python process build matplotlib's font cache, if this user has none yet.
+
+    Captum imports matplotlib. On a user's first start matplotlib's font manager reads every system
+    font into a cache file: 0.4 s of work in the importing thread, much of it in C holding the GIL,
+    which the window feels as a freeze under the pen. Built in a child process it costs the window
+    nothing, and the import then just reads the file. Run it once matplotlib itself is in, just
+    before its font manager loads (``import_in_background``'s ``before``).
+    """
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is None or not hasattr(matplotlib, "get_cachedir"):
+        return
+    if any(Path(matplotlib.get_cachedir()).glob("fontlist-v*.json")):
+        return
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, check=False)
+
+
+BEFORE_IMPORTS = {"matplotlib.font_manager": build_font_cache_apart}  # what Captum's import is better prepared by
 
 
 def waits_for_captum(method: str) -> bool:

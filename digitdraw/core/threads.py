@@ -23,6 +23,7 @@ import os
 import sys
 import threading
 import time
+from typing import Callable
 
 from .memory import reuse_freed_memory
 
@@ -133,14 +134,22 @@ _importing: set[str] = set()  # modules named to a background import that has no
 
 class _ImportWhilePenRests:
     """A meta path finder that finds nothing: in the importing thread it waits, before each module
-    is loaded, until the pen rests, so that an import's steps never run beside a stroke."""
+    is loaded, until the pen rests, so that an import's steps never run beside a stroke; and before
+    a module named in ``before``, it runs that module's preparation (see :func:`import_in_background`)."""
 
-    def __init__(self, thread_id: int, gate: PenGate):
-        self._thread_id, self._gate = thread_id, gate
+    def __init__(self, thread_id: int, gate: PenGate | None, before: dict[str, Callable[[], None]]):
+        self._thread_id, self._gate, self._before = thread_id, gate, dict(before)
 
     def find_spec(self, name, path=None, target=None):
         if threading.get_ident() == self._thread_id:
-            self._gate.wait_until_still(PEN_STILL_S, PEN_WAIT_LIMIT_S)
+            prepare = self._before.pop(name, None)
+            if prepare is not None:
+                try:
+                    prepare()
+                except Exception:  # noqa: BLE001  a preparation only saves time; the import does the work anyway
+                    pass
+            if self._gate is not None:
+                self._gate.wait_until_still(PEN_STILL_S, PEN_WAIT_LIMIT_S)
         return None
 
 
@@ -159,7 +168,8 @@ def freeze_what_is_made() -> None:
     gc.freeze()
 
 
-def import_in_background(names: tuple[str, ...], gate: PenGate | None = None) -> threading.Thread:
+def import_in_background(names: tuple[str, ...], gate: PenGate | None = None,
+                         before: dict[str, Callable[[], None]] | None = None) -> threading.Thread:
     """Import ``names`` in a daemon thread, the GIL handed back to the window often meanwhile.
 
     With ``gate``, each module waits until the pen has rested a moment before it loads: an import
@@ -168,13 +178,15 @@ def import_in_background(names: tuple[str, ...], gate: PenGate | None = None) ->
     Garbage collection waits until they are in: a full collection amid the objects of torch and its
     compiler stack holds the GIL for a hundred milliseconds or more, a visible freeze. Then the
     objects made so far, which live as long as the app, are frozen out of every later collection.
+    ``before`` maps a module to a function run (in this thread) just before the module loads, for
+    work that is better done in another process first: its time then holds no GIL of the window's.
     A module that fails to import is skipped: whoever needs it later imports it again and reports
     the error. :func:`waits_for_background_import` tells which are still to come.
     """
     _importing.update(names)
 
     def work() -> None:
-        finder = _ImportWhilePenRests(threading.get_ident(), gate) if gate is not None else None
+        finder = _ImportWhilePenRests(threading.get_ident(), gate, before or {}) if gate or before else None
         if finder is not None:
             sys.meta_path.insert(0, finder)
         gc.disable()

@@ -9,7 +9,7 @@ from typing import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from ..core.attribution import ATTRIBUTION_LIBRARY
+from ..core.attribution import ATTRIBUTION_LIBRARY, BEFORE_IMPORTS
 from ..core.threads import freeze_what_is_made, import_in_background, leave_the_cores_to_workers, pen
 from ..core.xcb_libraries import startup_problem
 
@@ -58,7 +58,8 @@ def run_app(data_dir: str | None = None, on_shown: Callable | None = None) -> in
     canvas = window.draw_tab.canvas
     canvas.strokes_changed.connect(lambda: pen.pen_down() if canvas.is_drawing() else pen.pen_up())
     imports: list[threading.Thread] = []
-    QTimer.singleShot(BACKGROUND_IMPORTS_AFTER_MS, lambda: imports.append(import_in_background(SLOW_IMPORTS, gate=pen)))
+    QTimer.singleShot(BACKGROUND_IMPORTS_AFTER_MS, lambda: imports.append(
+        import_in_background(SLOW_IMPORTS, gate=pen, before=BEFORE_IMPORTS)))
     if on_shown is not None:
         QTimer.singleShot(0, lambda: on_shown(window))
     code = app.exec()
