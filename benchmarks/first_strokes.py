@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"p99_ms": 8.0, "worst_ms": 33.0, "switch_ms": 100.0, "shown_s": 3.0, "attribution_s": 1.5}
 
 CHILD = r"""
-import json, math, sys, time
+import json, math, sys, threading, time
 started_at = float(sys.argv[2])
 sys.path.insert(0, sys.argv[1])
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer
@@ -44,6 +44,7 @@ from digitdraw.ui.draw import inside_view
 from digitdraw.core import threads
 
 SECONDS = float(sys.argv[3])
+SLOW_TICK_MS = 16.0  # a tick later than a frame is reported with the module the background import was loading
 PROBE_MS, PEN_MS = 5, 8
 explained_at = []
 original_show = inside_view.InsideView._show
@@ -54,6 +55,16 @@ def watched_show(self, result):
     return original_show(self, result)
 
 inside_view.InsideView._show = watched_show
+loading = []  # (perf_counter, module) each time the background import goes on to a module
+original_find_spec = threads._ImportWhilePenRests.find_spec
+
+def watched_find_spec(self, name, path=None, target=None):
+    result = original_find_spec(self, name, path, target)
+    if threading.get_ident() == self._thread_id:
+        loading.append((time.perf_counter(), name))
+    return result
+
+threads._ImportWhilePenRests.find_spec = watched_find_spec
 
 def send(canvas, kind, point, button, buttons):
     event = QMouseEvent(kind, point, canvas.mapToGlobal(point), button, buttons, Qt.KeyboardModifier.NoModifier)
@@ -63,7 +74,7 @@ def start(window):
     shown = time.perf_counter()
     tab = window.draw_tab
     canvas = tab.canvas
-    lateness, switches, releases = [], {}, []
+    lateness, switches, releases, slow_ticks = [], {}, [], []
     state = {"last": shown, "phase": "draw", "tick": 0, "strokes": 0, "down": False}
     probe = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=PROBE_MS)
     pen = QTimer(timerType=Qt.TimerType.PreciseTimer, interval=PEN_MS)
@@ -76,6 +87,8 @@ def start(window):
             state["captum_in"] = now - shown
         if state["phase"] == "draw":
             lateness.append(late)
+            if late > SLOW_TICK_MS:
+                slow_ticks.append((now - late / 1000 - shown, late))
         elif state["phase"] == "switch":
             state["switch_worst"] = max(state.get("switch_worst", 0.0), late)
 
@@ -127,6 +140,11 @@ def start(window):
             QTimer.singleShot(100, lambda: switch(index + 1))
         QTimer.singleShot(600, measured)
 
+    def loading_at(at):
+        # the module the background import last went on to before a late tick began, and how long before
+        began = [(when - shown, name) for when, name in loading if when - shown <= at]
+        return f"{began[-1][1]} ({(at - began[-1][0]) * 1000:.0f} ms before)" if began else "nothing yet"
+
     def finish():
         up3 = shown + 3.0
         waits = []
@@ -138,7 +156,9 @@ def start(window):
         print("REPORT " + json.dumps({"shown_s": time.time() - started_at - (time.perf_counter() - shown),
                                        "lateness_ms": lateness, "switch_ms": switches,
                                        "attribution_waits_s": waits, "captum_in_s": state.get("captum_in"),
-                                       "first_attribution_s": (explained_at[0] - shown) if explained_at else None}), flush=True)
+                                       "first_attribution_s": (explained_at[0] - shown) if explained_at else None,
+                                       "slow_ticks": [(round(at, 3), round(late, 1), loading_at(at)) for at, late in slow_ticks]}),
+              flush=True)
         window.close()
 
     probe.timeout.connect(on_probe)
@@ -161,7 +181,7 @@ def one_run(checkout: Path, seconds: float) -> dict:
                                    capture_output=True, text=True, env=env, cwd=checkout, timeout=600)
     line = next((line for line in completed.stdout.splitlines() if line.startswith("REPORT ")), None)
     if line is None:
-        raise SystemExit(f"the app did not report:\n{completed.stderr[-3000:]}")
+        raise SystemExit(f"the app did not report (exit {completed.returncode}):\n{completed.stderr[-3000:]}")
     return json.loads(line.split(" ", 1)[1])
 
 
@@ -190,6 +210,8 @@ def main(argv=None) -> int:
               f"Captum in after {run['captum_in_s'] or float('nan'):.2f} s; "
               f"after a rest (app up 3 s): median {statistics.median(waits) if waits else float('nan'):.2f} s, "
               f"worst {max(waits) if waits else float('nan'):.2f} s", flush=True)
+        for at, late, module in run["slow_ticks"]:
+            print(f"    a tick {late:.0f} ms late at {at:.2f} s, the background import at {module}")
     print()
     worst_p99 = max(percentile(run["lateness_ms"], 0.99) for run in runs)
     worst = max(max(run["lateness_ms"]) for run in runs)

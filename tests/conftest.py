@@ -91,9 +91,17 @@ def shown_tab(qtbot):
         widget.resize(width, height)
         widget.show()
         qtbot.waitExposed(widget)
+        if hasattr(type(widget), "still_building"):  # parts built after the first paint
+            qtbot.waitUntil(lambda: not widget.still_building())
         widgets.append(widget)
         return widget
 
     yield show
+    import pyqtgraph as pg
+
     for widget in widgets:
-        getattr(widget, "shutdown", widget.close)()
+        shutdown = getattr(type(widget), "shutdown", None)  # a class's own (a plot would forward the name)
+        if shutdown is not None:
+            shutdown(widget)
+        elif not isinstance(widget, pg.PlotWidget):  # qtbot closes it; pyqtgraph's close() fails a second time
+            widget.close()

@@ -74,6 +74,57 @@ def test_background_imports_wait_while_the_pen_is_down_and_go_on_once_it_rests(m
     gc.unfreeze()
 
 
+def test_a_module_already_loading_stops_at_its_next_call_when_the_pen_comes_down(monkeypatch, tmp_path):
+    """A long module body does not go on beside a stroke: the importing thread pauses mid-module."""
+    import threading
+    import types
+
+    from digitdraw.core import threads
+
+    state = types.ModuleType("digitdraw_probe_state")
+    state.entered, state.go_on, state.calls = threading.Event(), threading.Event(), []
+    monkeypatch.setitem(sys.modules, "digitdraw_probe_state", state)
+    (tmp_path / "digitdraw_probe_slow.py").write_text(
+        "import digitdraw_probe_state as state\n"
+        "state.entered.set()\n"
+        "state.go_on.wait()\n"
+        "for _ in range(100):\n"
+        "    state.calls.append(1)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(threads, "PEN_STILL_S", 0.05)
+    gate = threads.PenGate()
+    importer = threads.import_in_background(("digitdraw_probe_slow",), gate=gate)
+    try:
+        assert state.entered.wait(10)
+        gate.pen_down()
+        state.go_on.set()
+        importer.join(timeout=1.0)
+        assert importer.is_alive() and state.calls == [], "the module went on under the pen"
+    finally:
+        gate.pen_up()
+        importer.join()
+        gc.unfreeze()
+    assert len(state.calls) == 100 and sys.getprofile() is None
+
+
+def test_background_imports_wait_while_the_draw_tab_is_busy_for_the_drawing(monkeypatch):
+    """The inside view's work for a drawing counts as the pen down: three threads would share the GIL."""
+    from digitdraw.core import threads
+
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    monkeypatch.setattr(threads, "PEN_STILL_S", 0.05)
+    gate = threads.PenGate()
+    with gate.busy():
+        assert gate.down and not gate.is_down()
+        importer = threads.import_in_background(("colorsys",), gate=gate)
+        importer.join(timeout=1.0)
+        assert importer.is_alive() and "colorsys" not in sys.modules
+    assert not gate.down
+    importer.join()
+    gc.unfreeze()
+    assert "colorsys" in sys.modules
+
+
 def test_a_modules_preparation_runs_just_before_it_loads_and_a_failing_one_loses_nothing(monkeypatch):
     for name in ("colorsys", "graphlib"):
         monkeypatch.delitem(sys.modules, name, raising=False)

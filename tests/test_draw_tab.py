@@ -65,6 +65,21 @@ def test_prediction_updates_while_the_pen_is_still_down(tab, qtbot):
     send_mouse(canvas, QEvent.Type.MouseButtonRelease, QPointF(*stroke[-1]), LEFT, NONE)
 
 
+def test_the_pen_is_reported_down_before_the_stroke_is_worked_on_and_up_when_it_ends(tab):
+    """Background imports pause at pen_changed(True): it must come before the tab's own work for the stroke."""
+    canvas, seen = tab.canvas, []
+    canvas.pen_changed.connect(lambda down: seen.append("down" if down else "up"))
+    canvas.strokes_changed.connect(lambda: seen.append("stroke"))
+    send_mouse(canvas, QEvent.Type.MouseButtonPress, QPointF(100, 100), LEFT, LEFT)
+    send_mouse(canvas, QEvent.Type.MouseMove, QPointF(120, 130), NONE, LEFT)
+    send_mouse(canvas, QEvent.Type.MouseButtonRelease, QPointF(120, 130), LEFT, NONE)
+    assert seen == ["down", "stroke", "stroke", "stroke", "up"]
+    seen.clear()
+    send_mouse(canvas, QEvent.Type.MouseButtonPress, QPointF(100, 100), LEFT, LEFT)
+    canvas.clear()  # Escape while drawing: the pen is up again
+    assert seen == ["down", "stroke", "up", "stroke"]
+
+
 def test_escape_clears_and_ctrl_z_undoes(tab, qtbot):
     canvas = tab.canvas
     canvas.setFocus()

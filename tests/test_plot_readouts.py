@@ -32,22 +32,8 @@ def hover(qtbot, plot, x: float, y: float) -> str:
 
 
 @pytest.fixture
-def shown(qtbot):
-    """Show a widget at a size (pytest-qt closes it after the test)."""
-
-    def show(widget, width: int, height: int):
-        qtbot.addWidget(widget)
-        widget.resize(width, height)
-        widget.show()
-        qtbot.waitExposed(widget)
-        return widget
-
-    return show
-
-
-@pytest.fixture
-def loss_plot(shown):
-    plot = shown(LossPlot(), 700, 420)
+def loss_plot(shown_tab):
+    plot = shown_tab(LossPlot(), 700, 420)
     plot.set_total_steps(300, epochs=3)
     rng = np.random.default_rng(1)
     steps = np.arange(1, 301)
@@ -77,8 +63,8 @@ def test_the_loss_readout_follows_new_data_while_the_mouse_rests(qtbot, loss_plo
     assert numbers(plot.readout.text)[2] == pytest.approx(0.25)
 
 
-def test_the_accuracy_readout_reads_the_test_under_the_mouse(qtbot, shown):
-    plot = shown(AccuracyPlot(), 500, 400)
+def test_the_accuracy_readout_reads_the_test_under_the_mouse(qtbot, shown_tab):
+    plot = shown_tab(AccuracyPlot(), 500, 400)
     plot.set_epochs(3)
     for epoch, accuracy in ((1, 0.912), (2, 0.9561), (3, 0.9723)):
         plot.add_point(epoch, accuracy)
@@ -138,8 +124,8 @@ def test_a_confusion_cell_click_shows_its_digits_the_diagonal_the_right_ones_and
     assert not tab.all_button.isVisible()
 
 
-def test_the_matrix_and_the_gallery_walk_with_the_arrow_keys(qtbot, shown):
-    view = shown(ConfusionMatrixView(), 400, 400)
+def test_the_matrix_and_the_gallery_walk_with_the_arrow_keys(qtbot, shown_tab):
+    view = shown_tab(ConfusionMatrixView(), 400, 400)
     images, true, said, matrix = _results()
     view.set_matrix(matrix)
     chosen = []
@@ -150,7 +136,7 @@ def test_the_matrix_and_the_gallery_walk_with_the_arrow_keys(qtbot, shown):
     QTest.keyClick(view, Qt.Key.Key_Down)
     assert chosen[-2:] == [(2, 3), (3, 3)]
 
-    gallery = shown(MistakesGallery(), 400, 300)
+    gallery = shown_tab(MistakesGallery(), 400, 300)
     gallery.set_mistakes(images, true, said)
     opened = []
     gallery.digit_opened.connect(lambda image, t, s: opened.append((t, s)))
@@ -203,11 +189,11 @@ def test_a_gallery_digit_opens_in_the_draw_tab_and_gets_the_answer_the_gallery_s
         window.close()
 
 
-def test_the_regression_plots_read_points_line_loss_and_surface(qtbot, shown, tmp_path):
+def test_the_regression_plots_read_points_line_loss_and_surface(qtbot, shown_tab, tmp_path):
     from digitdraw.core.regression import random_points
     from digitdraw.ui.regression.tab import RegressionTab
 
-    tab = shown(RegressionTab(), 1000, 700)
+    tab = shown_tab(RegressionTab(), 1000, 700)
     x, y = random_points("line", n=12, seed=4)
     tab.set_points(x, y)
     for _ in range(5):
@@ -239,10 +225,10 @@ def test_the_regression_plots_read_points_line_loss_and_surface(qtbot, shown, tm
     np.testing.assert_allclose([float(r[1]) for r in rows[1:]], tab.fit.losses, rtol=1e-9)
 
 
-def test_the_pruning_curve_reads_sparsity_and_accuracy(qtbot, shown):
+def test_the_pruning_curve_reads_sparsity_and_accuracy(qtbot, shown_tab):
     from digitdraw.ui.compress.tab import CompressTab
 
-    tab = shown(CompressTab(), 1200, 700)
+    tab = shown_tab(CompressTab(), 1200, 700)
     tab.curve.update({0.0: 0.991, 0.5: 0.9874, 0.9: 0.61})
     tab._show_curve(None, None)
     tab.plot.setYRange(50, 100)
@@ -256,10 +242,10 @@ def _hover_widget(qtbot, widget, point) -> str:
     return widget.readout_text()
 
 
-def test_the_probability_bars_read_digit_and_percent(qtbot, shown, tmp_path):
+def test_the_probability_bars_read_digit_and_percent(qtbot, shown_tab, tmp_path):
     from digitdraw.ui.draw.probability_chart import ProbabilityChart
 
-    chart = shown(ProbabilityChart(), 500, 250)
+    chart = shown_tab(ProbabilityChart(), 500, 250)
     probabilities = [0.01, 0.02, 0.03, 0.6, 0.04, 0.05, 0.1, 0.07, 0.05, 0.03]
     chart.set_probabilities(probabilities, 3)
     for digit in (3, 6):
@@ -274,12 +260,12 @@ def test_the_probability_bars_read_digit_and_percent(qtbot, shown, tmp_path):
     assert rows[0] == ["digit", "probability_percent"] and [float(r[1]) for r in rows[1:]] == [10.0] * 10
 
 
-def test_the_feature_maps_read_layer_channel_and_range(qtbot, shown):
+def test_the_feature_maps_read_layer_channel_and_range(qtbot, shown_tab):
     import torch
 
     from digitdraw.ui.draw.inside_view import _MapGrid
 
-    grid = shown(_MapGrid(), 600, 120)
+    grid = shown_tab(_MapGrid(), 600, 120)
     maps = torch.rand(8, 12, 12)
     maps[5] *= 7
     grid.set_maps(maps, "conv2")

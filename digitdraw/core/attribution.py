@@ -75,16 +75,18 @@ def build_font_cache_apart() -> None:
 
     Captum imports matplotlib. On a user's first start matplotlib's font manager reads every system
     font into a cache file: 0.4 s of work in the importing thread, much of it in C holding the GIL,
-    which the window feels as a freeze under the pen. Built in a child process it costs the window
-    nothing, and the import then just reads the file. Run it once matplotlib itself is in, just
-    before its font manager loads (``import_in_background``'s ``before``).
+    which the window feels as a freeze under the pen. Built in a child process at the lowest
+    priority it costs the window nothing, and the import then just reads the file. Run it once
+    matplotlib itself is in, just before its font manager loads (``import_in_background``'s ``before``).
     """
     matplotlib = sys.modules.get("matplotlib")
     if matplotlib is None or not hasattr(matplotlib, "get_cachedir"):
         return
     if any(Path(matplotlib.get_cachedir()).glob("fontlist-v*.json")):
         return
-    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], stdin=subprocess.DEVNULL,
+    # At the lowest priority: on two cores it would otherwise take a core from the window's thread.
+    build = "import os\nif hasattr(os, 'nice'): os.nice(19)\nimport matplotlib.font_manager"
+    subprocess.run([sys.executable, "-c", build], stdin=subprocess.DEVNULL,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120, check=False)
 
 

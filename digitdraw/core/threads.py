@@ -17,6 +17,7 @@ importing) do the heavy work. The policy, set once per process or once per threa
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -92,38 +93,80 @@ def prepare_for_background_training() -> None:
 
 
 class PenGate:
-    """Whether the pen is on the canvas, for background work that should wait while someone draws.
+    """Whether the pen is on the canvas (or the Draw tab is computing what it shows), for background
+    work that should wait while someone draws.
 
-    The window's thread says :meth:`pen_down` and :meth:`pen_up`; a background thread calls
-    :meth:`wait_until_still`.
+    The window's thread says :meth:`pen_down` and :meth:`pen_up`, and :meth:`hold` for other work of
+    its own that should not share the GIL (building a tab); work done for the drawing in another
+    thread runs inside :meth:`busy`. A background thread calls :meth:`wait_until_still`, or
+    :meth:`should_wait` where it must be cheap.
     """
 
     def __init__(self) -> None:
-        self._up = threading.Event()
-        self._up.set()
-        self._up_since = 0.0  # time.monotonic() of the last pen_up
+        self._free = threading.Event()  # set while the pen is up and nothing is busy
+        self._free.set()
+        self._free_since = 0.0  # time.monotonic() when it last became free
+        self._lock = threading.Lock()
+        self._pen_down = False
+        self._busy = 0
+        self.down = False  # the pen is down or something is busy: a plain attribute, cheap to read
+        self.quiet_until = 0.0  # time.monotonic() until which background work waits anyway (hold)
+
+    def _update(self) -> None:
+        down = self._pen_down or self._busy > 0
+        if down:
+            self._free.clear()
+        elif not self._free.is_set():
+            self._free_since = time.monotonic()
+            self._free.set()
+        self.down = down
 
     def pen_down(self) -> None:
-        self._up.clear()
+        with self._lock:
+            self._pen_down = True
+            self._update()
 
     def pen_up(self) -> None:
-        if not self._up.is_set():
-            self._up_since = time.monotonic()
-            self._up.set()
+        with self._lock:
+            self._pen_down = False
+            self._update()
 
     def is_down(self) -> bool:
-        return not self._up.is_set()
+        return self._pen_down
+
+    def hold(self, seconds: float) -> None:
+        """Background work waits for the next ``seconds`` (and then until still) as if the pen were down."""
+        self.quiet_until = max(self.quiet_until, time.monotonic() + seconds)
+
+    def should_wait(self) -> bool:
+        """Whether background work should wait now: the pen down, something busy or a hold."""
+        return self.down or time.monotonic() < self.quiet_until
+
+    @contextlib.contextmanager
+    def busy(self):
+        """Background work waits while this block runs (the Draw tab's own work for the drawing)."""
+        with self._lock:
+            self._busy += 1
+            self._update()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy -= 1
+                self._update()
 
     def wait_until_still(self, still_s: float, limit_s: float) -> None:
-        """Wait (without the GIL) until the pen has been up for ``still_s``, at most ``limit_s`` in all."""
+        """Wait (without the GIL) until the pen has been up, and nothing busy, for ``still_s``, and
+        any hold is over; at most ``limit_s`` in all."""
         deadline = time.monotonic() + limit_s
         while (left := deadline - time.monotonic()) > 0:
-            if not self._up.wait(left):
+            if not self._free.wait(left):
                 return
-            resting = time.monotonic() - self._up_since
-            if resting >= still_s:
+            now = time.monotonic()
+            ready_at = max(self._free_since + still_s, self.quiet_until)
+            if now >= ready_at:
                 return
-            time.sleep(min(still_s - resting, max(0.0, deadline - time.monotonic())))
+            time.sleep(min(ready_at - now, max(0.0, deadline - now)))
 
 
 pen = PenGate()  # the Draw tab's canvas reports to it; background imports wait on it
@@ -132,13 +175,38 @@ PEN_WAIT_LIMIT_S = 5.0  # a pen never resting (or a release never seen) holds no
 _importing: set[str] = set()  # modules named to a background import that has not reached them yet
 
 
+class _PauseUnderThePen:
+    """The importing thread's profile function: at every function call, while the pen is down, it
+    waits (without the GIL) until the pen rests, so that a module's body, however long, stops as the
+    pen comes down instead of taking half the window's thread's time. At most ``PEN_WAIT_LIMIT_S``
+    for each module (:meth:`next_module`)."""
+
+    def __init__(self, gate: PenGate):
+        self._gate, self._waited = gate, 0.0
+
+    def next_module(self) -> None:
+        self._waited = 0.0
+        self.wait()
+
+    def wait(self) -> None:
+        if self._waited < PEN_WAIT_LIMIT_S:
+            started = time.monotonic()
+            self._gate.wait_until_still(PEN_STILL_S, PEN_WAIT_LIMIT_S - self._waited)
+            self._waited += time.monotonic() - started
+
+    def __call__(self, frame, event, arg) -> None:
+        gate = self._gate  # should_wait() inlined: this runs at every call the import makes
+        if gate.down or gate.quiet_until > time.monotonic():
+            self.wait()
+
+
 class _ImportWhilePenRests:
     """A meta path finder that finds nothing: in the importing thread it waits, before each module
     is loaded, until the pen rests, so that an import's steps never run beside a stroke; and before
     a module named in ``before``, it runs that module's preparation (see :func:`import_in_background`)."""
 
-    def __init__(self, thread_id: int, gate: PenGate | None, before: dict[str, Callable[[], None]]):
-        self._thread_id, self._gate, self._before = thread_id, gate, dict(before)
+    def __init__(self, thread_id: int, pause: _PauseUnderThePen | None, before: dict[str, Callable[[], None]]):
+        self._thread_id, self._pause, self._before = thread_id, pause, dict(before)
 
     def find_spec(self, name, path=None, target=None):
         if threading.get_ident() == self._thread_id:
@@ -148,8 +216,8 @@ class _ImportWhilePenRests:
                     prepare()
                 except Exception:  # noqa: BLE001  a preparation only saves time; the import does the work anyway
                     pass
-            if self._gate is not None:
-                self._gate.wait_until_still(PEN_STILL_S, PEN_WAIT_LIMIT_S)
+            if self._pause is not None:
+                self._pause.next_module()
         return None
 
 
@@ -175,6 +243,8 @@ def import_in_background(names: tuple[str, ...], gate: PenGate | None = None,
     With ``gate``, each module waits until the pen has rested a moment before it loads: an import
     holds the GIL for stretches a thread switch cannot split (loading a shared library,
     unmarshalling code, initialising an extension), which the window feels as a stutter under the pen.
+    A module already loading stops at its next function call when the pen comes down (a profile
+    function, which makes the imports half as slow again, only while the pen rests).
     Garbage collection waits until they are in: a full collection amid the objects of torch and its
     compiler stack holds the GIL for a hundred milliseconds or more, a visible freeze. Then the
     objects made so far, which live as long as the app, are frozen out of every later collection.
@@ -186,9 +256,12 @@ def import_in_background(names: tuple[str, ...], gate: PenGate | None = None,
     _importing.update(names)
 
     def work() -> None:
-        finder = _ImportWhilePenRests(threading.get_ident(), gate, before or {}) if gate or before else None
+        pause = _PauseUnderThePen(gate) if gate is not None else None
+        finder = _ImportWhilePenRests(threading.get_ident(), pause, before or {}) if gate or before else None
         if finder is not None:
             sys.meta_path.insert(0, finder)
+        if pause is not None:
+            sys.setprofile(pause)
         gc.disable()
         try:
             for name in names:
@@ -199,6 +272,7 @@ def import_in_background(names: tuple[str, ...], gate: PenGate | None = None,
                 finally:
                     _importing.discard(name)
         finally:
+            sys.setprofile(None)
             if finder is not None:
                 sys.meta_path.remove(finder)
             gc.freeze()

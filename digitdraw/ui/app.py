@@ -55,8 +55,7 @@ def run_app(data_dir: str | None = None, on_shown: Callable | None = None) -> in
     window = MainWindow(data_dir=data_dir)
     window.show()
     freeze_what_is_made()
-    canvas = window.draw_tab.canvas
-    canvas.strokes_changed.connect(lambda: pen.pen_down() if canvas.is_drawing() else pen.pen_up())
+    window.draw_tab.canvas.pen_changed.connect(lambda down: pen.pen_down() if down else pen.pen_up())
     imports: list[threading.Thread] = []
     QTimer.singleShot(BACKGROUND_IMPORTS_AFTER_MS, lambda: imports.append(
         import_in_background(SLOW_IMPORTS, gate=pen, before=BEFORE_IMPORTS)))

@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, QSize
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from ..core.threads import pen
 from .draw.tab import DrawTab
 from .language import (
     LANGUAGES,
@@ -21,6 +22,7 @@ from .language import (
 
 DEFAULT_SIZE = QSize(1180, 780)
 TITLE_BAR = QSize(0, 40)  # room left for the window manager's frame
+TAB_SETTLE_S = 0.5  # after a tab switch, background imports wait this long: the tab is built and painted
 
 
 class MainWindow(QMainWindow):
@@ -144,6 +146,7 @@ class MainWindow(QMainWindow):
         return tab
 
     def _tab_shown(self, index: int) -> None:
+        pen.hold(TAB_SETTLE_S)  # building and painting it has the processor to itself
         shown = self.tabs.widget(index)
         for name, placeholder in list(self._placeholders.items()):
             if shown is placeholder:

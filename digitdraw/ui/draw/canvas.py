@@ -16,10 +16,12 @@ class Canvas(QWidget):
     """Strokes kept as point lists in widget coordinates, painted incrementally into a cached image.
 
     ``strokes_changed`` fires whenever a point is added, a stroke ends, or strokes are cleared or
-    undone. A picture (an opened image file) can be shown instead of strokes until the next stroke.
+    undone. ``pen_changed(down)`` fires as a stroke begins, before anything else is done for it, and
+    as it ends. A picture (an opened image file) can be shown instead of strokes until the next stroke.
     """
 
     strokes_changed = Signal()
+    pen_changed = Signal(bool)  # True: a stroke begins; False: it ended (or was cleared away)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -59,11 +61,16 @@ class Canvas(QWidget):
     def set_pen_width(self, width: float) -> None:
         self.pen_width = float(width)
 
+    def _stop_drawing(self) -> None:
+        if self._drawing:
+            self._drawing = False
+            self.pen_changed.emit(False)
+
     def clear(self) -> None:
         """Remove all strokes and any picture."""
         self._strokes.clear()
         self._widths.clear()
-        self._drawing = False
+        self._stop_drawing()
         self._picture = None
         self._repaint_cache()
         self.strokes_changed.emit()
@@ -74,7 +81,7 @@ class Canvas(QWidget):
             return
         self._strokes.pop()
         self._widths.pop()
-        self._drawing = False
+        self._stop_drawing()
         self._repaint_cache()
         self.strokes_changed.emit()
 
@@ -98,6 +105,8 @@ class Canvas(QWidget):
     # --- input -------------------------------------------------------------------------------
 
     def begin_stroke(self, point: QPointF, pressure: float = 1.0) -> None:
+        if not self._drawing:
+            self.pen_changed.emit(True)
         if self._picture is not None:
             self._picture = None
             self._repaint_cache()
@@ -121,6 +130,7 @@ class Canvas(QWidget):
         if self._drawing:
             self._drawing = False
             self.strokes_changed.emit()
+            self.pen_changed.emit(False)
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

@@ -22,6 +22,7 @@ from ...core.anatomy import Block, feature_maps, layers
 from ...core.attribution import DEFAULT_METHOD, METHODS, AttributionError, attribute, waits_for_captum
 from ...core.inference import Classifier
 from ...core.normalisation import normalise
+from ...core.threads import pen
 from ..language import error_text
 from ..pictures import map_colours, mosaic_image, qimage
 from ..plot_tools import add_save_menu, label_position, number, readout_label, save_widget_picture, write_csv
@@ -78,9 +79,14 @@ def inside(request: _Request) -> InsideResult:
 
 
 def serve(requests: queue.SimpleQueue):
-    """Yields :func:`inside` of each request taken from ``requests`` until it holds None."""
+    """Yields :func:`inside` of each request taken from ``requests`` until it holds None.
+
+    The background imports wait meanwhile: with them, three threads would share the GIL, and the
+    window's thread would get a third of it while the pen moves."""
     while (request := requests.get()) is not None:
-        yield inside(request)
+        with pen.busy():
+            result = inside(request)
+        yield result
 
 
 class _MapGrid(QLabel):

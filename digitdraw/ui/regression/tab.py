@@ -21,6 +21,8 @@ FRAMES_PER_TICK = 2  # redraw every other screen frame: smooth enough, half the 
 PICK_RADIUS_PX = 9
 CURVE_SAMPLES = 300
 TITLE_COLOUR = "#222"
+SURFACE_COLOURS = "viridis"
+LOWER_PLOTS_AFTER_MS = 10  # each part of the lower plots is built this long after the last was painted
 
 
 class PointEditingViewBox(pg.ViewBox):
@@ -134,47 +136,11 @@ class RegressionTab(QWidget):
         self.closed_form_curve = self.plot.plot(pen=pg.mkPen(210, 50, 50, width=2, style=Qt.PenStyle.DashLine),
                                                 name=self.tr("least-squares line"))
 
-        self.loss_plot = pg.PlotWidget()
-        light_plot(self.loss_plot)
-        self.loss_plot.setTitle(self.tr("Loss (mean squared error) per step"), color=TITLE_COLOUR, size="9pt")
-        self.loss_plot.setLogMode(y=True)
-        self.loss_plot.setLabel("bottom", self.tr("step"))
-        self.loss_plot.setLabel("left", self.tr("MSE (log scale)"))
-        self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
-        self.loss_plot.setClipToView(True)
-        self.loss_plot.setDownsampling(auto=True, mode="peak")
-        self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(30, 110, 210, width=2))
-
-        self.surface_plot = pg.PlotWidget()
-        light_plot(self.surface_plot)
-        self.surface_plot.setLabel("bottom", self.tr("slope w"))
-        self.surface_plot.setLabel("left", self.tr("intercept b"))
-        for axis in ("bottom", "left"):
-            self.surface_plot.getAxis(axis).enableAutoSIPrefix(False)
-        self.surface_image = pg.ImageItem()
-        self.surface_plot.addItem(self.surface_image)
-        self.surface_colors = self.surface_plot.getPlotItem().addColorBar(
-            self.surface_image, colorMap="viridis", interactive=False)
-        self.surface_colors.axis.setTextPen(pg.mkPen("#222"))
-        self.descent_path = self.surface_plot.plot(pen=pg.mkPen("w", width=2))
-        self.descent_head = self.surface_plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush="w")
-        self.surface_minimum = self.surface_plot.plot(pen=None, symbol="star", symbolSize=16,
-                                                      symbolBrush=(255, 90, 90))
-        self.surface_note = pg.TextItem(color=TITLE_COLOUR, anchor=(0.5, 0.5))  # why the panel is empty, when it is
-        self.surface_plot.addItem(self.surface_note, ignoreBounds=True)
-        self.surface_note.setVisible(False)
-
         self._surface = None  # the loss surface shown, for the readout and the saved data
-        self.loss_plot.setObjectName("regressionLossPlot")
-        self.surface_plot.setObjectName("lossSurfacePlot")
+        self._lower_steps = [self._build_loss_plot, self._build_surface_plot, self._build_colour_bar]
+        self._next_step_due = False  # the first of them is scheduled
         self.plot.readout = HoverReadout(self.plot, self._read_points, self.tr("Point or line under the mouse"))
-        self.loss_plot.readout = HoverReadout(self.loss_plot, self._read_loss, self.tr("Loss at the step under the mouse"))
-        self.surface_plot.readout = HoverReadout(self.surface_plot, self._read_surface,
-                                                 self.tr("Loss surface under the mouse"), vertical_line=False)
         add_plot_save_menu(self.plot, lambda: ("x", "y", "y_hat"), self._point_rows, "regression-points")
-        add_plot_save_menu(self.loss_plot, lambda: ("step", "mse"),
-                           lambda: enumerate(self.fit.losses, start=1), "regression-loss")
-        add_plot_save_menu(self.surface_plot, lambda: ("w", "b", "mse"), self._surface_rows, "loss-surface")
 
         self.view_box.pointAdded.connect(self.add_point)
         self.view_box.pointRemoved.connect(self.remove_point)
@@ -187,17 +153,97 @@ class RegressionTab(QWidget):
         self.timer.setInterval(max(16, round(FRAMES_PER_TICK * frame_ms)))
         self.timer.timeout.connect(self._tick)
 
-        lower = QSplitter(Qt.Orientation.Horizontal)
-        lower.addWidget(self.loss_plot)
-        lower.addWidget(self.surface_plot)
+        self._lower = QSplitter(Qt.Orientation.Horizontal)  # the two places keep their room until the plots come
+        for _ in range(2):
+            self._lower.addWidget(QWidget())
         plots = QSplitter(Qt.Orientation.Vertical)
         plots.addWidget(self.plot)
-        plots.addWidget(lower)
+        plots.addWidget(self._lower)
         plots.setSizes([560, 340])
         layout = QHBoxLayout(self)
         layout.addWidget(plots, stretch=1)
         layout.addWidget(self._build_controls())
         self._rebuild_fit()
+
+    # The loss plot, the loss surface and its colour bar are more than half the tab's building and
+    # painting. Each is built in a turn of the event loop of its own after the tab's first paint, and
+    # painted before the next: the window answers in between.
+    LOWER_PLOT_PARTS = frozenset({"loss_plot", "loss_curve", "surface_plot", "surface_image", "surface_colors",
+                                  "descent_path", "descent_head", "surface_minimum", "surface_note"})
+
+    def __getattr__(self, name: str):
+        """A lower plot's part asked for before it was built is built now (with the rest still to come)."""
+        if name in RegressionTab.LOWER_PLOT_PARTS and self.__dict__.get("_lower_steps"):
+            while self._lower_steps:
+                self._lower_steps.pop(0)()
+            return getattr(self, name)
+        raise AttributeError(name)
+
+    def still_building(self) -> bool:
+        """Whether parts of the lower plots are still to come (they follow the tab's first paint)."""
+        return bool(self._lower_steps)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._lower_steps and not self._next_step_due:
+            self._next_step_due = True
+            QTimer.singleShot(LOWER_PLOTS_AFTER_MS, self, self._next_lower_step)
+
+    def _next_lower_step(self) -> None:
+        """One more part of the lower plots; the next follows once it is painted (a timer, not a queued
+        call as singleShot(0) is, so that the paint, input and timers already due go first)."""
+        if self._lower_steps:
+            self._lower_steps.pop(0)()
+        if self._lower_steps:
+            QTimer.singleShot(LOWER_PLOTS_AFTER_MS, self, self._next_lower_step)
+
+    def _build_loss_plot(self) -> None:
+        self.loss_plot = pg.PlotWidget()
+        self.loss_plot.setObjectName("regressionLossPlot")
+        light_plot(self.loss_plot)
+        self.loss_plot.setTitle(self.tr("Loss (mean squared error) per step"), color=TITLE_COLOUR, size="9pt")
+        self.loss_plot.setLogMode(y=True)
+        self.loss_plot.setLabel("bottom", self.tr("step"))
+        self.loss_plot.setLabel("left", self.tr("MSE (log scale)"))
+        self.loss_plot.getAxis("left").enableAutoSIPrefix(False)
+        self.loss_plot.setClipToView(True)
+        self.loss_plot.setDownsampling(auto=True, mode="peak")
+        self.loss_curve = self.loss_plot.plot(pen=pg.mkPen(30, 110, 210, width=2))
+        self.loss_plot.readout = HoverReadout(self.loss_plot, self._read_loss, self.tr("Loss at the step under the mouse"))
+        add_plot_save_menu(self.loss_plot, lambda: ("step", "mse"),
+                           lambda: enumerate(self.fit.losses, start=1), "regression-loss")
+        self._lower.replaceWidget(0, self.loss_plot).deleteLater()
+        self._draw_loss()
+
+    def _build_surface_plot(self) -> None:
+        self.surface_plot = pg.PlotWidget()
+        self.surface_plot.setObjectName("lossSurfacePlot")
+        light_plot(self.surface_plot)
+        self.surface_plot.setLabel("bottom", self.tr("slope w"))
+        self.surface_plot.setLabel("left", self.tr("intercept b"))
+        for axis in ("bottom", "left"):
+            self.surface_plot.getAxis(axis).enableAutoSIPrefix(False)
+        self.surface_image = pg.ImageItem()
+        self.surface_image.setColorMap(SURFACE_COLOURS)  # the colour bar, which comes next, keeps it
+        self.surface_plot.addItem(self.surface_image)
+        self.descent_path = self.surface_plot.plot(pen=pg.mkPen("w", width=2))
+        self.descent_head = self.surface_plot.plot(pen=None, symbol="o", symbolSize=9, symbolBrush="w")
+        self.surface_minimum = self.surface_plot.plot(pen=None, symbol="star", symbolSize=16,
+                                                      symbolBrush=(255, 90, 90))
+        self.surface_note = pg.TextItem(color=TITLE_COLOUR, anchor=(0.5, 0.5))  # why the panel is empty, when it is
+        self.surface_plot.addItem(self.surface_note, ignoreBounds=True)
+        self.surface_note.setVisible(False)
+        self.surface_plot.readout = HoverReadout(self.surface_plot, self._read_surface,
+                                                 self.tr("Loss surface under the mouse"), vertical_line=False)
+        add_plot_save_menu(self.surface_plot, lambda: ("w", "b", "mse"), self._surface_rows, "loss-surface")
+        self._lower.replaceWidget(1, self.surface_plot).deleteLater()
+        self._draw_surface()
+
+    def _build_colour_bar(self) -> None:
+        self.surface_colors = self.surface_plot.getPlotItem().addColorBar(
+            self.surface_image, colorMap=SURFACE_COLOURS, interactive=False)
+        self.surface_colors.axis.setTextPen(pg.mkPen("#222"))
+        self._draw_surface()
 
     def _build_controls(self) -> QWidget:
         hint = QLabel(self.tr("Left click: add a point\nDrag a point: move it\nRight click a point: remove it"))
@@ -426,11 +472,16 @@ class RegressionTab(QWidget):
         """Everything that moves while fitting: curves, numbers, loss curve and loss surface."""
         self._draw_curves()
         self._show_numbers()
+        self._draw_loss()
+        self._draw_surface()
+        self.plot.readout.refresh()
+
+    def _draw_loss(self) -> None:
+        if "loss_plot" not in self.__dict__:  # still to come
+            return
         losses = np.maximum(self.fit.losses, 1e-12)
         self.loss_curve.setData(np.arange(1, len(losses) + 1), losses)
-        self._draw_surface()
-        for plot in (self.plot, self.loss_plot, self.surface_plot):
-            plot.readout.refresh()
+        self.loss_plot.readout.refresh()
 
     # --- what the plots read under the mouse, and save ---------------------------------------
 
@@ -522,11 +573,18 @@ class RegressionTab(QWidget):
 
     def _draw_surface(self) -> None:
         """Heat map of the loss over (w, b) with the path gradient descent has taken."""
+        if "surface_plot" not in self.__dict__:  # still to come
+            return
+        self._draw_surface_parts()
+        self.surface_plot.readout.refresh()
+
+    def _draw_surface_parts(self) -> None:
+        colour_bar = self.__dict__.get("surface_colors")
         best = self._least_squares()
         is_line, has_points = self.fit.kind == "line", best is not None
-        for item in (self.surface_image, self.surface_colors, self.descent_path, self.descent_head,
-                     self.surface_minimum):
-            item.setVisible(is_line and has_points)
+        for item in (self.surface_image, colour_bar, self.descent_path, self.descent_head, self.surface_minimum):
+            if item is not None:
+                item.setVisible(is_line and has_points)
         if not is_line:
             self.surface_plot.setTitle(self.tr("Loss surface"), color=TITLE_COLOUR, size="9pt")
             show_empty_note(self.surface_plot, self.surface_note, self.tr(
@@ -546,7 +604,8 @@ class RegressionTab(QWidget):
         log_loss = np.log10(surface.loss + 1e-12)
         self.surface_image.setImage(log_loss, autoLevels=False)
         self.surface_image.setRect(surface.w[0], surface.b[0], np.ptp(surface.w), np.ptp(surface.b))
-        self.surface_colors.setLevels((float(log_loss.min()), float(log_loss.max())))
+        levels = (float(log_loss.min()), float(log_loss.max()))
+        (colour_bar or self.surface_image).setLevels(levels)
         self.descent_path.setData(path[:, 0], path[:, 1])
         self.descent_head.setData(path[-1:, 0], path[-1:, 1])
         self.surface_minimum.setData([best[0]], [best[1]])
