@@ -403,6 +403,7 @@ def test_new_loss_points_repaint_the_curves_but_not_the_axes_and_their_grid(qtbo
     plot = tab.loss_plot
     tab.show()
     qtbot.waitExposed(tab)
+    qtbot.waitUntil(lambda: not tab.still_building())  # the accuracy plot arrives beside it
     plot.set_total_steps(100)
     painted = {name: 0 for name in ("left", "bottom", "curve")}
 

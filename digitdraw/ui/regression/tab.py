@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 from ...core.regression import RegressionFit, RegressionInputError, closed_form_line, line_loss_surface, random_points
 from ..code_panel import code_button
 from ..language import error_text
+from ..later_parts import LaterParts
 from ..plot_tools import HoverReadout, add_plot_save_menu, nearest_index, significant, whole
 from ..plots import light_plot, show_empty_note
 
@@ -22,7 +23,6 @@ PICK_RADIUS_PX = 9
 CURVE_SAMPLES = 300
 TITLE_COLOUR = "#222"
 SURFACE_COLOURS = "viridis"
-LOWER_PLOTS_AFTER_MS = 10  # each part of the lower plots is built this long after the last was painted
 
 
 class PointEditingViewBox(pg.ViewBox):
@@ -114,7 +114,7 @@ class LearningRateBox(QDoubleSpinBox):
         return value if math.isfinite(value) else None
 
 
-class RegressionTab(QWidget):
+class RegressionTab(LaterParts, QWidget):
     """Points on a plot, a model fitted to them step by step, its loss curve and loss surface."""
 
     graph_requested = Signal()  # "Show the graph": the window opens the Autograd tab on this loss
@@ -137,8 +137,6 @@ class RegressionTab(QWidget):
                                                 name=self.tr("least-squares line"))
 
         self._surface = None  # the loss surface shown, for the readout and the saved data
-        self._lower_steps = [self._build_loss_plot, self._build_surface_plot, self._build_colour_bar]
-        self._next_step_due = False  # the first of them is scheduled
         self.plot.readout = HoverReadout(self.plot, self._read_points, self.tr("Point or line under the mouse"))
         add_plot_save_menu(self.plot, lambda: ("x", "y", "y_hat"), self._point_rows, "regression-points")
 
@@ -163,39 +161,13 @@ class RegressionTab(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(plots, stretch=1)
         layout.addWidget(self._build_controls())
+        self.build_later(self._build_loss_plot, self._build_surface_plot, self._build_colour_bar)
         self._rebuild_fit()
 
-    # The loss plot, the loss surface and its colour bar are more than half the tab's building and
-    # painting. Each is built in a turn of the event loop of its own after the tab's first paint, and
-    # painted before the next: the window answers in between.
-    LOWER_PLOT_PARTS = frozenset({"loss_plot", "loss_curve", "surface_plot", "surface_image", "surface_colors",
+    # The loss plot, the loss surface and its colour bar are more than half of the tab's first switch:
+    # they come after the first paint, one per turn (LaterParts).
+    LATER_ATTRIBUTES = frozenset({"loss_plot", "loss_curve", "surface_plot", "surface_image", "surface_colors",
                                   "descent_path", "descent_head", "surface_minimum", "surface_note"})
-
-    def __getattr__(self, name: str):
-        """A lower plot's part asked for before it was built is built now (with the rest still to come)."""
-        if name in RegressionTab.LOWER_PLOT_PARTS and self.__dict__.get("_lower_steps"):
-            while self._lower_steps:
-                self._lower_steps.pop(0)()
-            return getattr(self, name)
-        raise AttributeError(name)
-
-    def still_building(self) -> bool:
-        """Whether parts of the lower plots are still to come (they follow the tab's first paint)."""
-        return bool(self._lower_steps)
-
-    def paintEvent(self, event) -> None:
-        super().paintEvent(event)
-        if self._lower_steps and not self._next_step_due:
-            self._next_step_due = True
-            QTimer.singleShot(LOWER_PLOTS_AFTER_MS, self, self._next_lower_step)
-
-    def _next_lower_step(self) -> None:
-        """One more part of the lower plots; the next follows once it is painted (a timer, not a queued
-        call as singleShot(0) is, so that the paint, input and timers already due go first)."""
-        if self._lower_steps:
-            self._lower_steps.pop(0)()
-        if self._lower_steps:
-            QTimer.singleShot(LOWER_PLOTS_AFTER_MS, self, self._next_lower_step)
 
     def _build_loss_plot(self) -> None:
         self.loss_plot = pg.PlotWidget()
@@ -477,7 +449,7 @@ class RegressionTab(QWidget):
         self.plot.readout.refresh()
 
     def _draw_loss(self) -> None:
-        if "loss_plot" not in self.__dict__:  # still to come
+        if not self.is_built("loss_plot"):
             return
         losses = np.maximum(self.fit.losses, 1e-12)
         self.loss_curve.setData(np.arange(1, len(losses) + 1), losses)
@@ -573,13 +545,13 @@ class RegressionTab(QWidget):
 
     def _draw_surface(self) -> None:
         """Heat map of the loss over (w, b) with the path gradient descent has taken."""
-        if "surface_plot" not in self.__dict__:  # still to come
+        if not self.is_built("surface_plot"):
             return
         self._draw_surface_parts()
         self.surface_plot.readout.refresh()
 
     def _draw_surface_parts(self) -> None:
-        colour_bar = self.__dict__.get("surface_colors")
+        colour_bar = self.surface_colors if self.is_built("surface_colors") else None
         best = self._least_squares()
         is_line, has_points = self.fit.kind == "line", best is not None
         for item in (self.surface_image, colour_bar, self.descent_path, self.descent_head, self.surface_minimum):

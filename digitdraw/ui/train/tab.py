@@ -36,6 +36,7 @@ from ...core.train_settings import (
 )
 from ..code_panel import code_button
 from ..language import error_text
+from ..later_parts import LaterParts
 from ..pictures import mosaic_image, qimage
 from ..settings_form import SettingsForm
 from ..workers import Worker
@@ -53,7 +54,7 @@ def _format_seconds(seconds: float) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class TrainTab(QWidget):
+class TrainTab(LaterParts, QWidget):
     """Settings on the left; live loss and accuracy, then the confusion matrix and mistakes, on the right."""
 
     model_ready = Signal(object)  # a Classifier, when "Use this model" is pressed
@@ -77,6 +78,24 @@ class TrainTab(QWidget):
         self._set_running(False)
         for spin in (self.epochs_spin, self.batch_spin, self.subset_spin):
             spin.valueChanged.connect(self._show_run_ahead)
+        self.build_later(self._build_loss_plot, self._build_accuracy_plot)
+
+    # The loss and accuracy plots are most of the tab's first switch: they come after its first
+    # paint, one per turn of the event loop (LaterParts).
+    LATER_ATTRIBUTES = frozenset({"loss_plot", "accuracy_plot"})
+
+    def _build_loss_plot(self) -> None:
+        self.loss_plot = LossPlot()
+        self._take_place(0, self.loss_plot)
+
+    def _build_accuracy_plot(self) -> None:
+        self.accuracy_plot = AccuracyPlot()
+        self._take_place(1, self.accuracy_plot)
+
+    def _take_place(self, index: int, plot: QWidget) -> None:
+        place = self._plot_places[index]
+        place.parentWidget().layout().replaceWidget(place, plot)
+        place.deleteLater()
         self._show_run_ahead()
 
     # -- construction ---------------------------------------------------------------------
@@ -164,8 +183,6 @@ class TrainTab(QWidget):
         column.addWidget(scroll, 1)
         column.addLayout(model_row)
 
-        self.loss_plot = LossPlot()
-        self.accuracy_plot = AccuracyPlot()
         self.confusion_view = ConfusionMatrixView()
         self.gallery = MistakesGallery()
         self.filters_view = QLabel(objectName="filters", alignment=Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -174,8 +191,9 @@ class TrainTab(QWidget):
         filters_box = QGroupBox(self.tr("First layer's filters"))
         QVBoxLayout(filters_box).addWidget(self.filters_view)
         plots = QHBoxLayout()
-        plots.addWidget(self.loss_plot, 3)
-        plots.addWidget(self.accuracy_plot, 2)
+        self._plot_places = [QWidget(), QWidget()]  # the two plots come after the first paint (LaterParts)
+        plots.addWidget(self._plot_places[0], 3)
+        plots.addWidget(self._plot_places[1], 2)
         plots.addWidget(filters_box)
 
         confusion_box = QGroupBox(self.tr("Confusion matrix (rows: true digit, columns: what it said)"))
@@ -249,8 +267,10 @@ class TrainTab(QWidget):
             return
         images = self.settings_form.value("train_images") or FULL_TRAIN_SET
         epochs = self.epochs_spin.value()
-        self.loss_plot.set_total_steps(-(-images // self.batch_spin.value()) * epochs)
-        self.accuracy_plot.set_epochs(epochs)
+        if self.is_built("loss_plot"):
+            self.loss_plot.set_total_steps(-(-images // self.batch_spin.value()) * epochs)
+        if self.is_built("accuracy_plot"):
+            self.accuracy_plot.set_epochs(epochs)
 
     def _on_continue_toggled(self, checked: bool) -> None:
         if checked and self.checkpoint is not None:
