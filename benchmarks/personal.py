@@ -52,10 +52,9 @@ def wrong(classifier: Classifier, split: MnistSplit) -> int:
     return int((torch.tensor([p.digit for p in predictions]) != split.labels).sum())
 
 
-def with_vote(classifier: Classifier, learn: MnistSplit, settings: FineTuneSettings) -> Classifier:
+def with_vote(classifier: Classifier, learn: MnistSplit) -> Classifier:
+    """The shipped model with the drawings' vote as the Draw tab gives it before learning."""
     classifier.prototypes = classifier.prototypes_of(learn.images.float() / 255, learn.labels)
-    if classifier.prototypes is not None:
-        classifier.prototypes.weight, classifier.prototypes.temperature = settings.vote_weight, settings.vote_temperature
     return classifier
 
 
@@ -96,7 +95,7 @@ def main() -> None:
         learn, held = MnistSplit(images[:split], labels[:split]), MnistSplit(images[split:], labels[split:])
         shipped.prototypes = None
         before = wrong(shipped, held)
-        voted = wrong(with_vote(shipped, learn, settings), held)
+        voted = wrong(with_vote(shipped, learn), held)
         writers.append((writer, drawings, learn, held, before, voted))
         if args.all:
             print(f"{writer.name:14s} shipped {before:3d} wrong of {len(held)}, with the vote of 20 drawings {voted:3d}",

@@ -347,7 +347,7 @@ def _add_learn_parser(commands) -> None:
     learn.add_argument("--model", help=_("checkpoint to start from (default: your personal model, else the shipped one)"))
     learn.add_argument("--out", help=_("checkpoint to write (default: your personal model, loaded by the app at start)"))
     learn.add_argument("--data-dir", dest="learn_data_dir", help=_("folder holding MNIST/raw"))
-    learn.add_argument("--steps", type=int, help=_("training steps of 128 pictures each (default: 150)"))
+    learn.add_argument("--steps", type=int, help=_("training steps of 128 pictures each (default: 300)"))
     learn.set_defaults(run=_run_learn)
 
 

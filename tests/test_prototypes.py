@@ -12,7 +12,7 @@ from digitdraw.core.data import MnistSplit
 from digitdraw.core.inference import Classifier, default_model_path
 from digitdraw.core.personal import FineTuneSettings, fine_tune
 from digitdraw.core.preprocess import strokes_to_image
-from digitdraw.core.prototypes import Prototypes, newest_per_digit
+from digitdraw.core.prototypes import DEFAULT_WEIGHT, TUNED_WEIGHT, Prototypes, forward_with_features, newest_per_digit
 
 from writers import SIDEWAYS, canvas_images, writer_drawings, writer_pool
 
@@ -46,6 +46,27 @@ def test_one_digit_only_votes_for_that_digit_and_leaves_the_rest_to_the_network(
     classifier.prototypes = classifier.prototypes_of(sevens.images.float() / 255, sevens.labels)
     evidence = classifier.prototypes.evidence(torch.nn.functional.normalize(classifier.prototypes.features, dim=1))
     assert (evidence[:, 7] > 0.99).all() and (evidence[:, [d for d in range(10) if d != 7]] == 0).all()
+
+
+def test_a_digit_drawn_many_times_weighs_no_more_than_its_nearest_drawing():
+    learn = sideways(2, seed=1)
+    classifier = Classifier.load()
+    once = classifier.prototypes_of(learn.images.float() / 255, learn.labels)
+    thrice = classifier.prototypes_of(learn.images.repeat(3, 1, 1).float() / 255, learn.labels.repeat(3))
+    assert len(thrice) == 3 * len(once)
+    _, features = forward_with_features(classifier.model, classifier.normalise(sideways(3, seed=2).images.float() / 255))
+    assert torch.allclose(thrice.evidence(features), once.evidence(features), atol=1e-6)
+    assert once.evidence(features).max() > 0.5  # the drawings do have a say
+
+
+def test_a_personal_model_hears_any_drawings_as_strongly_as_its_own(mnist, one_torch_thread):
+    learn = sideways(2, seed=1)
+    checkpoint = load_checkpoint(default_model_path())
+    assert Classifier(checkpoint).prototypes_of(learn.images.float() / 255, learn.labels).weight == DEFAULT_WEIGHT
+    tuned = fine_tune(checkpoint, learn, mnist[0], mnist[1].subset(100), FineTuneSettings(steps=3)).checkpoint
+    assert tuned.prototypes["weight"] == TUNED_WEIGHT > DEFAULT_WEIGHT
+    # the Draw tab gives the personal set's vote to the model it reads with: as strong as learning left it
+    assert Classifier(tuned).prototypes_of(learn.images.float() / 255, learn.labels).weight == TUNED_WEIGHT
 
 
 def test_the_newest_drawings_of_each_digit_vote():

@@ -68,9 +68,12 @@ class Classifier:
         return normalise(images.to(self.device, torch.float32)[:, None], self.checkpoint.mean, self.checkpoint.std)
 
     def prototypes_of(self, images: torch.Tensor, labels: torch.Tensor) -> Prototypes | None:
-        """The vote of labelled drawings (ink images (N, 28, 28) in [0, 1], oldest first) as this model sees them."""
+        """The vote of labelled drawings (ink images (N, 28, 28) in [0, 1], oldest first) as this model sees them,
+        as strong as a personal model's own vote (it was tuned to such drawings), else the default."""
+        stored = self.checkpoint.prototypes
+        strength = {"weight": float(stored["weight"]), "temperature": float(stored["temperature"])} if stored else {}
         with torch_threads(1):
-            return Prototypes.of(self.model, self.normalise(images), labels)
+            return Prototypes.of(self.model, self.normalise(images), labels, **strength)
 
     @property
     def arch(self) -> str:

@@ -32,7 +32,7 @@ from .data import MnistSplit
 from .devices import torch_threads
 from .imageio import ImageReadError, read_image
 from .preprocess import image_to_image, strokes_to_image
-from .prototypes import DEFAULT_TEMPERATURE, DEFAULT_WEIGHT, Prototypes
+from .prototypes import DEFAULT_TEMPERATURE, TUNED_WEIGHT, Prototypes
 from .normalisation import ink_of, normalise
 from .training import BatchReport, EvalReport, TrainConfig, TrainResult, evaluate, train
 
@@ -236,12 +236,12 @@ class FineTuneSettings:
     and leaves the other cores to the window.
     """
 
-    steps: int = 150
+    steps: int = 300
     batch_size: int = 128
-    lr: float = 0.001
+    lr: float = 0.003
     personal_share: float = 0.1
     anchor: float = 0.0  # L2-SP: each step's gradient also pulls the weights back towards the starting ones this hard
-    vote_weight: float = DEFAULT_WEIGHT  # how strongly the drawings vote on the tuned model's answers (0: not at all)
+    vote_weight: float = TUNED_WEIGHT  # how strongly the drawings vote on the tuned model's answers (0: not at all)
     vote_temperature: float = DEFAULT_TEMPERATURE
     device: str = "cpu"
     seed: int = 0

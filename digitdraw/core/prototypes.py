@@ -2,12 +2,15 @@
 
 Every drawing of the personal set is kept as the network's view of it: the input of its last layer
 (the penultimate features), scaled to length one. A new drawing's features are compared with all of
-them (cosine similarity ``s``), and each digit gets the evidence of its drawings, the sum of
+them (cosine similarity ``s``), and each digit gets the evidence of its nearest drawing,
 ``exp((s - 1) / temperature)``: about 1 for a drawing the network sees just like this one, nothing
 for one it sees otherwise. The answer is then ``log p(digit) + weight * evidence(digit)``,
-normalised: digits with no drawing keep the network's say. It needs no training, so it works from
-the first correction on, and it follows a hand's own ways of writing a digit that fine-tuning would
-need many steps to learn.
+normalised: digits with no drawing keep the network's say. Only the nearest drawing counts, so a
+digit drawn many times does not outvote the network on everything in its neighbourhood (MNIST's
+digits included) more than a digit drawn twice. It needs no training, so it works from the first
+correction on, and it follows a hand's own ways of writing a digit that fine-tuning would need
+many steps to learn. A model tuned to the drawings sees them closer to the hand's other drawings,
+so its vote is trusted more (:data:`TUNED_WEIGHT`, kept in the personal checkpoint).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from torch import nn
 from .models import FX_TRACING
 
 # Chosen with benchmarks/personal.py on writers other than those it reports.
-DEFAULT_WEIGHT = 8.0
+DEFAULT_WEIGHT = 12.0  # the vote on a model that has not learnt the drawings
+TUNED_WEIGHT = 32.0  # the vote on a model fine-tuned to them
 DEFAULT_TEMPERATURE = 0.2
 NEWEST_PER_DIGIT = 30  # the vote uses this many of each digit's drawings at most, the newest
 
@@ -78,9 +82,10 @@ class Prototypes:
         return cls(features.cpu(), labels[keep].cpu().long(), **settings)
 
     def evidence(self, features: torch.Tensor) -> torch.Tensor:
-        """(N, 10): per digit, the summed closeness of its drawings to each of ``features`` (N, D)."""
+        """(N, 10): per digit, the closeness of its nearest drawing to each of ``features`` (N, D); 0 without one."""
         kernel = torch.exp((features @ self.features.to(features.device).T - 1) / self.temperature)
-        return torch.zeros(len(features), 10, device=features.device).index_add_(1, self.labels.to(features.device), kernel)
+        labels = self.labels.to(features.device).expand(len(features), -1)
+        return torch.zeros(len(features), 10, device=features.device).scatter_reduce_(1, labels, kernel, reduce="amax")
 
     def blend(self, log_probabilities: torch.Tensor, features: torch.Tensor) -> torch.Tensor:
         """The network's log-probabilities with the vote added, normalised again."""
