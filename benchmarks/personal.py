@@ -118,7 +118,7 @@ def main() -> None:
             row["tune_vote_mnist"] = 1 - wrong(tuned, mnist_test) / len(mnist_test)
             tuned.prototypes = None
             row["tune"] = wrong(tuned, held)
-            row["tune_mnist"] = result.mnist_accuracy_after
+            row["tune_mnist"] = result.training.test_accuracy  # the network alone
             if not args.no_command:
                 folder, model = Path(tmp, writer.name), Path(tmp, writer.name + ".pt")
                 save_as_pictures(drawings[:split], folder)

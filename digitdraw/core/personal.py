@@ -32,7 +32,7 @@ from .data import MnistSplit
 from .devices import torch_threads
 from .imageio import ImageReadError, read_image
 from .preprocess import image_to_image, strokes_to_image
-from .prototypes import DEFAULT_TEMPERATURE, TUNED_WEIGHT, Prototypes
+from .prototypes import DEFAULT_TEMPERATURE, TUNED_WEIGHT, Prototypes, forward_with_features
 from .normalisation import ink_of, normalise
 from .training import BatchReport, EvalReport, TrainConfig, TrainResult, evaluate, train
 
@@ -266,7 +266,7 @@ class FineTuneResult:
     samples_accuracy_before: float
     samples_accuracy_after: float
     mnist_accuracy_before: float
-    mnist_accuracy_after: float | None  # None when the run was stopped before its test
+    mnist_accuracy_after: float | None  # with the drawings' vote, as the app reads; None when stopped before its test
 
 
 def fine_tune_mixture(samples: MnistSplit, mnist_train: MnistSplit, settings: FineTuneSettings) -> MnistSplit:
@@ -353,4 +353,24 @@ def fine_tune(
             },
             prototypes=prototypes.to_dict() if prototypes is not None else {},
         )
-        return FineTuneResult(tuned, result, len(samples), samples_before, samples_after, mnist_before, result.test_accuracy)
+        mnist_after = result.test_accuracy
+        if prototypes is not None and mnist_after is not None:
+            mnist_after = accuracy_with_vote(result.model, prototypes, mnist_test, settings.device, should_stop, **normalisation)
+        return FineTuneResult(tuned, result, len(samples), samples_before, samples_after, mnist_before, mnist_after)
+
+
+@torch.inference_mode()
+def accuracy_with_vote(model: nn.Module, prototypes: Prototypes, split: MnistSplit, device: str,
+                       should_stop: Callable[[], bool] | None = None, *, mean: float, std: float,
+                       batch_size: int = 500) -> float | None:
+    """How many of ``split`` the model reads right with the drawings' vote, as the app reads them; None when
+    ``should_stop`` says yes before a batch."""
+    model.eval()
+    correct = 0
+    for start in range(0, len(split), batch_size):
+        if should_stop and should_stop():
+            return None
+        output, features = forward_with_features(model, normalise(ink_of(split.images[start:start + batch_size].to(device)), mean, std))
+        answers = prototypes.blend(output, features).argmax(1).cpu()
+        correct += int((answers == split.labels[start:start + batch_size]).sum())
+    return correct / len(split)
