@@ -5,7 +5,9 @@ cache, no personal set), started through the real entry point, ``run_app``. From
 frame it draws at 125 Hz for ``--seconds`` (strokes of 0.6 s, the pen resting 0.3 s between them,
 the canvas cleared after every third), while a 5 ms timer measures how late the event loop runs.
 Then it switches once to every other tab, in order, and reports how long each first switch held the
-event loop (the switch itself plus the timer's worst lateness in the 0.6 s after it). It also reports
+event loop (the longer of the switch itself and the timer's worst lateness in the 0.6 s after it:
+building and painting, however split). Every tick later than a frame (16 ms) while drawing is listed
+with the module the background import last went on to, and how long before. It also reports
 how long after the pen rested the inside view showed an attribution, for rests after the app had
 been up 3 s, and when Captum was in (until then the default method, occlusion, is computed without
 it and the others wait).
