@@ -303,3 +303,13 @@ def test_the_command_line_stays_english_elsewhere(monkeypatch, capsys):
     monkeypatch.setenv("LANGUAGE", "en")
     assert cli.main(["classify", "/no/such/picture.png"]) == 1
     assert "/no/such/picture.png: error: no such file" in capsys.readouterr().err
+
+
+def test_an_unexpected_error_is_one_sentence_in_the_users_language_never_a_traceback(speak):
+    from digitdraw.ui.language import error_text
+
+    error = RuntimeError("cannot map the file\nTraceback (most recent call last):\n  File \"x.py\", line 1")
+    speak("zh_CN")
+    assert error_text(error) == "操作未完成：cannot map the file"
+    remove_translators()
+    assert error_text(error) == "That did not work: cannot map the file"

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from ..core import devices
-from ..core.messages import UserMessage
+from ..core.messages import UserMessage, first_line
 
 TRANSLATIONS_DIR = Path(__file__).resolve().with_name("translations")
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}  # each in its own language: never translated
@@ -98,7 +98,9 @@ def device_label(device: str) -> str:
 
 
 def error_text(error: BaseException) -> str:
-    """An error's message in the app's language (core's :class:`UserMessage` templates are translated)."""
+    """An error's message in the app's language: core's :class:`UserMessage` templates translated; any
+    other error one sentence in the app's language, with the first line of its own text (never a
+    traceback), which says what a bug report needs."""
     if isinstance(error, UserMessage):
         return error.fill(QCoreApplication.translate("", error.template))
-    return str(error)
+    return QCoreApplication.translate("", "That did not work: {0}").format(first_line(error))

@@ -507,6 +507,10 @@ and that average is the model you get.</source>
         <source>ONNX export needs {missing}: install the export extra, pip install &quot;digitdraw[export]&quot;.</source>
         <translation>ONNX 导出需要 {missing}：请安装导出扩展，pip install &quot;digitdraw[export]&quot;。</translation>
     </message>
+    <message>
+        <source>That did not work: {0}</source>
+        <translation>操作未完成：{0}</translation>
+    </message>
 </context>
 <context>
     <name>AccuracyPlot</name>
