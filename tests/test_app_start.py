@@ -107,6 +107,22 @@ def test_a_module_already_loading_stops_at_its_next_call_when_the_pen_comes_down
     assert len(state.calls) == 100 and sys.getprofile() is None
 
 
+def test_a_tab_switch_holds_the_background_imports_a_moment(monkeypatch):
+    """Building and painting a tab has the processor to itself: the imports wait out the hold."""
+    from digitdraw.core import threads
+
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    monkeypatch.setattr(threads, "PEN_STILL_S", 0.0)
+    gate = threads.PenGate()
+    gate.hold(1.0)
+    importer = threads.import_in_background(("colorsys",), gate=gate)
+    importer.join(timeout=0.5)
+    assert importer.is_alive() and "colorsys" not in sys.modules, "imported during the hold"
+    importer.join()
+    gc.unfreeze()
+    assert "colorsys" in sys.modules
+
+
 def test_background_imports_wait_while_the_draw_tab_is_busy_for_the_drawing(monkeypatch):
     """The inside view's work for a drawing counts as the pen down: three threads would share the GIL."""
     from digitdraw.core import threads

@@ -148,7 +148,7 @@ def test_a_library_error_is_cut_to_its_first_line(qtbot, record):
     with qtbot.waitSignal(worker.finished, timeout=WAIT_MS):
         worker.start()
     message = record.events[1][1]
-    assert message == "shapes cannot be multiplied (1x10 and 20x5)"
+    assert message == "That did not work: shapes cannot be multiplied (1x10 and 20x5)"
     assert "\n" not in message and "Traceback" not in message
 
 

@@ -98,8 +98,8 @@ class PenGate:
 
     The window's thread says :meth:`pen_down` and :meth:`pen_up`, and :meth:`hold` for other work of
     its own that should not share the GIL (building a tab); work done for the drawing in another
-    thread runs inside :meth:`busy`. A background thread calls :meth:`wait_until_still`, or
-    :meth:`should_wait` where it must be cheap.
+    thread runs inside :meth:`busy`. A background thread calls :meth:`wait_until_still`, or reads
+    :attr:`down` and :attr:`quiet_until` where it must be cheap.
     """
 
     def __init__(self) -> None:
@@ -137,10 +137,6 @@ class PenGate:
     def hold(self, seconds: float) -> None:
         """Background work waits for the next ``seconds`` (and then until still) as if the pen were down."""
         self.quiet_until = max(self.quiet_until, time.monotonic() + seconds)
-
-    def should_wait(self) -> bool:
-        """Whether background work should wait now: the pen down, something busy or a hold."""
-        return self.down or time.monotonic() < self.quiet_until
 
     @contextlib.contextmanager
     def busy(self):
@@ -195,7 +191,7 @@ class _PauseUnderThePen:
             self._waited += time.monotonic() - started
 
     def __call__(self, frame, event, arg) -> None:
-        gate = self._gate  # should_wait() inlined: this runs at every call the import makes
+        gate = self._gate  # this runs at every call the import makes: plain attributes only
         if gate.down or gate.quiet_until > time.monotonic():
             self.wait()
 
