@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,13 +16,9 @@ sys.path.insert(0, str(DOCS))
 
 from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QColor, QPainter, QPen  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from digitdraw.ui.main_window import MainWindow  # noqa: E402
-from digitdraw.ui.app import configure_application  # noqa: E402
 from digitdraw.ui.code_panel import code_panel  # noqa: E402
-from digitdraw.ui.language import install_translators  # noqa: E402
-from screenshots import wait  # noqa: E402
+from screenshots import open_window, start_app, wait  # noqa: E402
 
 
 def main() -> None:
@@ -31,13 +26,8 @@ def main() -> None:
     parser.add_argument("--language", choices=["en", "zh_CN"])
     args = parser.parse_args()
     suffix = f"-{args.language}" if args.language else ""
-    os.environ["DIGITDRAW_HOME"] = tempfile.mkdtemp(prefix="digitdraw-screenshots-")
-    app = QApplication(sys.argv)
-    configure_application(app)
-    install_translators(args.language or "en")
-    window = MainWindow()
-    window.resize(1180, 780)
-    window.show()
+    app = start_app()
+    window = open_window(args.language, (1180, 780))
     train = window.train_tab
     window.tabs.setCurrentWidget(train)
     train.apply_recipe("default")

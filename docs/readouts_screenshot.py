@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -19,12 +18,8 @@ sys.path.insert(0, str(DOCS))
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from digitdraw.ui.main_window import MainWindow  # noqa: E402
-from digitdraw.ui.app import configure_application  # noqa: E402
-from digitdraw.ui.language import install_translators  # noqa: E402
-from screenshots import wait  # noqa: E402
+from screenshots import open_window, start_app, train_briefly, wait  # noqa: E402
 
 
 def main() -> None:
@@ -33,21 +28,14 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=6000, help="training images for the run")
     args = parser.parse_args()
     suffix = f"-{args.language}" if args.language else ""
-    os.environ["DIGITDRAW_HOME"] = tempfile.mkdtemp(prefix="digitdraw-screenshots-")
-    app = QApplication(sys.argv)
-    configure_application(app)
-    install_translators(args.language or "en")
-    window = MainWindow()
-    window.resize(1180, 780)
-    window.show()
+    app = start_app()
+    window = open_window(args.language, (1180, 780))
     train = window.train_tab
     window.tabs.setCurrentWidget(train)
     train.apply_recipe("default")
-    train.epochs_spin.setValue(1)
-    train.subset_spin.setValue(args.images)
     train.target_check.setChecked(False)
-    train.start_training()
-    while train.is_running or train.outcome is None:
+    train_briefly(app, train, epochs=1, images=args.images)
+    while train.outcome is None:
         wait(app, 0.2)
     matrix = train.confusion_view.matrix.copy()
     np.fill_diagonal(matrix, 0)

@@ -34,6 +34,32 @@ from digitdraw.ui.app import configure_application  # noqa: E402
 from digitdraw.ui.language import install_translators  # noqa: E402
 
 
+def start_app() -> QApplication:
+    """The app, offscreen, with a throw-away user folder: no personal set or model of yours shows."""
+    os.environ["DIGITDRAW_HOME"] = tempfile.mkdtemp(prefix="digitdraw-screenshots-")
+    app = QApplication(sys.argv)
+    configure_application(app)
+    return app
+
+
+def open_window(language: str | None, size: tuple[int, int]) -> MainWindow:
+    """The main window in ``language`` (English when None), shown at ``size``."""
+    install_translators(language or "en")
+    window = MainWindow()
+    window.resize(*size)
+    window.show()
+    return window
+
+
+def train_briefly(app: QApplication, train, epochs: int, images: int) -> None:
+    """A run of the Train tab on ``images`` training digits, waited for."""
+    train.epochs_spin.setValue(epochs)
+    train.subset_spin.setValue(images)
+    train.start_training()
+    while train.is_running:
+        wait(app, 0.2)
+
+
 def wait(app: QApplication, seconds: float) -> None:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -95,10 +121,7 @@ def small_screen_screens(app: QApplication, out: Path) -> None:
     """Each tab after use, in English and in Chinese, in a window the size a 1024x768 screen leaves."""
     out.mkdir(parents=True, exist_ok=True)
     for language in ("en", "zh_CN"):
-        install_translators(language)
-        window = MainWindow()
-        window.resize(*SMALL_SCREEN_WINDOW)
-        window.show()
+        window = open_window(language, SMALL_SCREEN_WINDOW)
         wait(app, 0.3)
         draw_digit(window.draw_tab.canvas, 5)
         wait_for_inside_view(app, window.draw_tab.inside, 5)
@@ -106,11 +129,7 @@ def small_screen_screens(app: QApplication, out: Path) -> None:
 
         train = window.train_tab
         window.tabs.setCurrentWidget(train)
-        train.epochs_spin.setValue(1)
-        train.subset_spin.setValue(3000)
-        train.start_training()
-        while train.is_running:
-            wait(app, 0.2)
+        train_briefly(app, train, epochs=1, images=3000)
         wait(app, 0.3)
         window.grab().save(str(out / f"train-{language}.png"))
 
@@ -157,22 +176,14 @@ def main() -> None:
     parser.add_argument("--screens", action="store_true", help="every tab in both languages at 1024x740, in OUT/screens/")
     args = parser.parse_args()
     if args.screens:
-        os.environ["DIGITDRAW_HOME"] = tempfile.mkdtemp(prefix="digitdraw-screenshots-")
-        app = QApplication(sys.argv)
-        configure_application(app)
-        small_screen_screens(app, args.out / "screens")
+        small_screen_screens(start_app(), args.out / "screens")
         return
     size = tuple(map(int, args.size.split("x"))) if args.size else None
     suffix = f"-{args.language}" if args.language else ""
     args.out.mkdir(parents=True, exist_ok=True)
 
-    os.environ["DIGITDRAW_HOME"] = tempfile.mkdtemp(prefix="digitdraw-screenshots-")  # no personal set or model
-    app = QApplication(sys.argv)
-    configure_application(app)
-    install_translators(args.language or "en")
-    window = MainWindow()
-    window.resize(*(size or (1180, 940)))  # room for the Draw tab's inside view
-    window.show()
+    app = start_app()
+    window = open_window(args.language, size or (1180, 940))  # room for the Draw tab's inside view
     wait(app, 0.3)
 
     draw_digit(window.draw_tab.canvas, 5)
@@ -188,11 +199,7 @@ def main() -> None:
 
     train = window.train_tab
     window.tabs.setCurrentWidget(train)
-    train.epochs_spin.setValue(2)
-    train.subset_spin.setValue(8000)
-    train.start_training()
-    while train.is_running:
-        wait(app, 0.2)
+    train_briefly(app, train, epochs=2, images=8000)
     wait(app, 0.3)
     window.grab().save(str(args.out / f"train{suffix}.png"))
 

@@ -104,8 +104,8 @@ def test_the_fit_script_ends_where_digitdraw_fit_does(options, tmp_path):
 # --- Train: digitdraw train -------------------------------------------------------------------------
 
 
-def training_losses(config: TrainConfig, train_data, test_data) -> tuple[list[float], float]:
-    """train()'s loss at every step and its final test accuracy, on one thread."""
+def training_losses(config: TrainConfig, train_data, test_data):
+    """train()'s loss at every step and its result, on one thread."""
     losses = []
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -113,7 +113,7 @@ def training_losses(config: TrainConfig, train_data, test_data) -> tuple[list[fl
         result = train(config, train_data, test_data, on_batch=lambda report: losses.append(report.loss))
     finally:
         torch.set_num_threads(threads)
-    return losses, result.test_accuracy
+    return losses, result
 
 
 @pytest.mark.parametrize("config", [
@@ -124,14 +124,14 @@ def training_losses(config: TrainConfig, train_data, test_data) -> tuple[list[fl
 ])
 def test_the_train_script_takes_digitdraws_steps(config, mnist, data_dir, tmp_path):
     train_data, test_data = mnist
-    ours, accuracy = training_losses(config, train_data, test_data)
+    ours, result = training_losses(config, train_data, test_data)
     script = codegen.train_script(config, str(data_dir), str(tmp_path / "model.pt"))
     lines = run_script(script, tmp_path, "--log-interval", "1")
     theirs = [float(value) for value in re.findall(r"Loss: (\S+)", "\n".join(lines))]
     assert len(theirs) == len(ours) == -(-config.train_images // config.batch_size)
     np.testing.assert_allclose(theirs, ours, rtol=0, atol=1e-4)
     summary = json.loads(lines[-1])
-    assert summary["test_accuracy"] == round(accuracy, 4)
+    assert summary["test_accuracy"] == round(result.test_accuracy, 4)
     assert summary["epochs"] == 1.0 and Path(summary["out"]).is_file()
 
 
@@ -141,13 +141,7 @@ def test_the_train_script_stops_at_the_target_where_digitdraw_does(mnist, data_d
     second, then tested a sixteenth of an epoch apart, and reached before the end (step 36 of 50)."""
     config = TrainConfig(augment=False, train_images=3200, epochs=2, target_accuracy=0.963)
     train_data, test_data = mnist
-    losses = []
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        result = train(config, train_data, test_data, on_batch=lambda report: losses.append(report.loss))
-    finally:
-        torch.set_num_threads(threads)
+    losses, result = training_losses(config, train_data, test_data)
     assert result.status == "target_reached" and 25 < len(losses) < 50
     script = codegen.train_script(config, str(data_dir), str(tmp_path / "model.pt"))
     lines = run_script(script, tmp_path, "--log-interval", "1")
